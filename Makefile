@@ -1,0 +1,40 @@
+# cleaner: every target sets up .venv first (created and installed from pinned versions when
+# missing or when pyproject.toml / constraints.txt changed; otherwise nothing is reinstalled).
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test lint eval check-metric clean-out help
+
+help:
+	@echo "make run     set up, then clean fixtures/inputs into out/"
+	@echo "make test    set up, then lint, type-check and run the tests"
+	@echo "make eval    set up, then score cleaner and baselines on ../shared/data"
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 2; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/cleaner clean fixtures/inputs --out out
+
+lint: $(STAMP)
+	$(BIN)/ruff check cleaner tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+eval: $(STAMP)
+	$(BIN)/python -m bench.eval
+
+check-metric: $(STAMP)
+	$(BIN)/python -m bench.check_metric
+
+clean-out:
+	rm -rf out

@@ -1,0 +1,22 @@
+"""cleaner: scraped news files in, clean article text and metadata out.
+
+    >>> from cleaner import clean
+    >>> result = clean(b"<html>...</html>", name="page.html")
+    >>> result.text, result.metadata["title"]
+"""
+
+from cleaner.config import Options
+from cleaner.errors import CleanerError, ConfigError, InputError
+from cleaner.pipeline import CleanResult, clean, explain
+from cleaner.version import __version__
+
+__all__ = [
+    "CleanResult",
+    "CleanerError",
+    "ConfigError",
+    "InputError",
+    "Options",
+    "__version__",
+    "clean",
+    "explain",
+]

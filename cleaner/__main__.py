@@ -1,0 +1,5 @@
+"""Allow ``python -m cleaner``."""
+
+from cleaner.cli import main
+
+main()

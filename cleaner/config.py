@@ -1,0 +1,104 @@
+"""All options of a cleaning run in one typed, documented, immutable object.
+
+The CLI builds an :class:`Options` from its flags and from ``[tool.cleaner]`` of a
+``pyproject.toml``; the API takes one directly. Every field that can change the output is part of
+:meth:`Options.fingerprint`, which incremental runs use to know when outputs are stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from cleaner.errors import ConfigError
+
+Favor = Literal["balanced", "precision", "recall"]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Options that change what ``clean()`` produces.
+
+    Attributes:
+        favor: trafilatura's trade-off for HTML: ``precision`` drops more borderline blocks,
+            ``recall`` keeps more. ``balanced`` is trafilatura's default.
+        include_tables: keep tables found inside the article (HTML).
+        remove_noise: run the noise stage; off gives the extractor's output as it is.
+        noise_phrases: extra phrases; a block equal to one of them (case-insensitive, ignoring
+            surrounding punctuation) is dropped as ``user phrase``.
+        max_bytes: cap on the (decompressed) input size; larger inputs are an error, which keeps a
+            gzip bomb or a runaway file from exhausting memory.
+        language_chars: how much of the clean text language detection reads.
+    """
+
+    favor: Favor = "balanced"
+    include_tables: bool = True
+    remove_noise: bool = True
+    noise_phrases: tuple[str, ...] = ()
+    max_bytes: int = 64 * 1024 * 1024
+    language_chars: int = 10_000
+
+    def fingerprint(self) -> str:
+        """A short stable hash of every option; equal options give equal fingerprints."""
+        blob = json.dumps(asdict(self), sort_keys=True, ensure_ascii=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def merged(self, **overrides: Any) -> Options:
+        """Return a copy with the given fields replaced, ignoring ``None`` values."""
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        unknown = set(clean) - {f.name for f in fields(self)}
+        if unknown:
+            raise ConfigError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        return replace(self, **clean)
+
+
+def read_noise_phrases(path: Path) -> tuple[str, ...]:
+    """Read a phrase file: one phrase per line, ``#`` starts a comment line, blanks ignored."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read noise phrases: {exc}") from exc
+    return tuple(
+        line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+def load_pyproject(path: Path) -> dict[str, Any]:
+    """Return the ``[tool.cleaner]`` table of a pyproject file ({} when absent).
+
+    Recognised keys: ``favor``, ``include_tables``, ``remove_noise``, ``noise_phrases`` (a list of
+    strings) and ``noise_phrases_file`` (a path relative to the pyproject).
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
+    table = data.get("tool", {}).get("cleaner", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.cleaner] must be a table")
+    result: dict[str, Any] = {}
+    phrases: list[str] = []
+    for key, value in table.items():
+        if key == "noise_phrases":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{path}: tool.cleaner.noise_phrases must be a list of strings")
+            phrases.extend(value)
+        elif key == "noise_phrases_file":
+            phrases.extend(read_noise_phrases(path.parent / str(value)))
+        elif key == "favor":
+            if value not in ("balanced", "precision", "recall"):
+                raise ConfigError(f"{path}: tool.cleaner.favor must be balanced|precision|recall")
+            result["favor"] = value
+        elif key in ("include_tables", "remove_noise"):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: tool.cleaner.{key} must be true or false")
+            result[key] = value
+        else:
+            raise ConfigError(f"{path}: unknown key tool.cleaner.{key}")
+    if phrases:
+        result["noise_phrases"] = tuple(phrases)
+    return result

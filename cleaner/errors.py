@@ -1,0 +1,24 @@
+"""The one error type the API raises for input it cannot clean.
+
+``clean()`` either returns a result or raises :class:`InputError` whose message is a single line
+naming the reason; the batch runner prefixes the file name. Anything else escaping ``clean()`` is a
+bug, and the property tests check that.
+"""
+
+from __future__ import annotations
+
+
+class CleanerError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class InputError(CleanerError):
+    """The input cannot be cleaned (empty, binary, corrupt compression, too large...)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(" ".join(reason.split()))
+        self.reason = " ".join(reason.split())
+
+
+class ConfigError(CleanerError):
+    """Options or a configuration file are invalid (a usage error: exit code 2)."""

@@ -1,0 +1,325 @@
+"""Stage 3, noise: mark the blocks that are scraping noise, each with the reason it went.
+
+Every step is a ``Document -> Document`` function that only ever turns ``keep`` off (with a
+reason) or fills an empty metadata field; none rewrites text. Steps, in order:
+
+1. ``drop_patterns``: whole-block labels ("Share", "Advertisement", "Anzeige"...), short prefixed
+   blocks (photo credits, cookie notices, "Read more: ..."), user phrases.
+2. ``drop_bylines`` / ``drop_datelines``: author and date lines; their content goes to metadata.
+3. ``drop_headline``: the headline repeated in the body; it becomes the title.
+4. Text mode only (no tags to go by): ``drop_outside_main_run`` finds the article as the
+   maximum-sum run of prose paragraphs and drops what lies outside it (menus, related headlines,
+   footers); ``drop_inline_labels`` drops short one-line labels inserted between paragraphs.
+5. HTML mode: ``drop_trailing_headlines`` removes related-article headlines after the story.
+
+When unsure, a block stays: every rule needs positive evidence of noise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from cleaner import patterns, settings
+from cleaner.config import Options
+from cleaner.document import Block, Document
+
+_PHRASE_EDGE = re.compile(r"^\W+|\W+$")
+
+
+def words(text: str) -> list[str]:
+    return patterns.WORD.findall(text)
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip()[-1:] in patterns.TERMINAL
+
+
+def stopword_ratio(tokens: Sequence[str]) -> float:
+    if not tokens:
+        return 0.0
+    return sum(1 for t in tokens if t.lower() in patterns.STOPWORDS) / len(tokens)
+
+
+def is_prose(text: str) -> bool:
+    """Does this read like article prose (a sentence), as opposed to a label, menu or title?"""
+    tokens = words(text)
+    n = len(tokens)
+    if n >= settings.PROSE_LONG_WORDS:
+        return stopword_ratio(tokens) >= settings.PROSE_MIN_STOPWORD_RATIO or ends_sentence(text)
+    return n >= settings.PROSE_MIN_WORDS and ends_sentence(text)
+
+
+def is_title_like(text: str) -> bool:
+    """A headline: a few words on one line, not ending like a sentence (? and ! allowed)."""
+    n = len(words(text))
+    if not settings.TITLE_MIN_WORDS <= n <= settings.TITLE_MAX_WORDS or "\n" in text:
+        return False
+    stripped = text.rstrip()
+    return not stripped.endswith((".", ":", ";", ",")) or stripped.endswith("...")
+
+
+def similarity(a: str, b: str) -> float:
+    """Word-overlap similarity (Dice over lowercase word sets), 0..1."""
+    wa = {w.lower() for w in words(a)}
+    wb = {w.lower() for w in words(b)}
+    if not wa or not wb:
+        return 0.0
+    return 2 * len(wa & wb) / (len(wa) + len(wb))
+
+
+def _normal_phrase(text: str) -> str:
+    return " ".join(_PHRASE_EDGE.sub("", text).lower().split())
+
+
+def pattern_reason(text: str, *, user_phrases: frozenset[str] = frozenset()) -> str | None:
+    """The reason a block is noise by the pattern lists alone, or None."""
+    if user_phrases and _normal_phrase(text) in user_phrases:
+        return "user phrase"
+    if "\n" in text:
+        return None
+    for reason, regex in patterns.LABEL_PATTERNS:
+        if regex.match(text):
+            return reason
+    n = len(words(text))
+    if n <= settings.PREFIX_MAX_WORDS:
+        prose = is_prose(text)
+        for reason, regex in patterns.PREFIX_PATTERNS:
+            if reason == "byline" or (prose and reason not in patterns.PREFIX_EVEN_IF_PROSE):
+                continue
+            if regex.match(text):
+                return reason
+    return None
+
+
+def byline_author(text: str) -> str | None:
+    """If the block is a byline ("By Jane Doe", "Von Max Muster"), return the name part."""
+    if "\n" in text:
+        return None
+    match = patterns.PREFIX_PATTERNS_BY_REASON["byline"].match(text)
+    if not match:
+        return None
+    rest = text[match.end():].strip(" :|-–—,")
+    name_words = words(rest)
+    if not 1 <= len(name_words) <= settings.BYLINE_MAX_WORDS or ends_sentence(rest.rstrip(")")):
+        return None
+    capitalised = sum(1 for w in name_words if w[:1].isupper())
+    joiners = sum(1 for w in name_words if w.lower() in patterns.BYLINE_JOINERS)
+    if capitalised + joiners < len(name_words) or capitalised == 0:
+        return None
+    return rest
+
+
+def is_dateline(text: str) -> bool:
+    """A line that only carries a date or time ("Nov 19, 2019, 10:31 pm", "Updated 2 hours ago")."""
+    if "\n" in text:
+        return False
+    tokens = words(text)
+    if not tokens or len(tokens) > settings.DATELINE_MAX_WORDS:
+        return False
+    has_date = bool(patterns.DATE_NUMERIC.search(text)) and bool(
+        patterns.MONTH_PATTERN.search(text) or re.search(r"\d[./-]\d|\d:\d", text)
+    )
+    marker = bool(patterns.DATELINE_PATTERN.search(text))
+    if not (has_date or (marker and any(t.isdigit() for t in tokens))):
+        return False
+    # Everything else on the line must be date vocabulary, numbers or short glue words.
+    other = [
+        t for t in tokens
+        if not t.isdigit()
+        and not patterns.MONTH_PATTERN.fullmatch(t)
+        and not patterns.DATELINE_PATTERN.fullmatch(t)
+        and t.lower() not in patterns.DATE_GLUE
+    ]
+    return len(other) <= 2
+
+
+def _mark(doc: Document, changes: dict[int, str]) -> Document:
+    if not changes:
+        return doc
+    return doc.with_blocks(
+        [b.drop(changes[b.index]) if b.index in changes else b for b in doc.blocks]
+    )
+
+
+def drop_patterns(doc: Document, *, options: Options) -> Document:
+    user = frozenset(_normal_phrase(p) for p in options.noise_phrases)
+    changes: dict[int, str] = {}
+    for block in doc.kept:
+        reason = pattern_reason(block.text, user_phrases=user)
+        if reason:
+            changes[block.index] = reason
+    return _mark(doc, changes)
+
+
+def drop_bylines(doc: Document) -> Document:
+    changes: dict[int, str] = {}
+    author = doc.author
+    for block in doc.kept:
+        name = byline_author(block.text)
+        if name:
+            changes[block.index] = "byline (author moved to metadata)"
+            author = author or name
+    doc = _mark(doc, changes)
+    return doc if author == doc.author else replace(doc, author=author)
+
+
+def drop_datelines(doc: Document) -> Document:
+    changes = {b.index: "dateline/timestamp" for b in doc.kept if is_dateline(b.text)}
+    return _mark(doc, changes)
+
+
+def drop_headline(doc: Document) -> Document:
+    """Drop the headline repeated at the top of the body; keep it as the title.
+
+    With a known title (HTML metadata), any of the first blocks similar to it goes. Without one
+    (plain text), the title-like line just before the first prose block is the headline.
+    """
+    kept = doc.kept
+    head = kept[: settings.TITLE_SEARCH_BLOCKS]
+    if doc.title:
+        changes = {
+            b.index: "headline repeated (kept as title)"
+            for b in head
+            if is_title_like(b.text) and similarity(b.text, doc.title) >= settings.TITLE_SIMILARITY
+        }
+        return _mark(doc, changes)
+    for position, block in enumerate(head):
+        if is_prose(block.text):
+            break
+        following = head[position + 1].text if position + 1 < len(head) else ""
+        if (
+            is_title_like(block.text)
+            and len(words(block.text)) >= 3
+            and not continues(block.text, following)
+        ):
+            doc = _mark(doc, {block.index: "headline (moved to title)"})
+            return replace(doc, title=block.text)
+    return doc
+
+
+def continues(previous: str, text: str) -> bool:
+    """Is ``text`` the rest of a sentence that ``previous`` left open?
+
+    Naive scrapers break a sentence wherever a link or emphasis was ("...the design of the" /
+    "electric Gran Turismo" / "is arguably the most striking yet."). The previous line must not
+    end a sentence, and either this line starts in lowercase or the previous one ends on a
+    function word ("the", "of", "und"...).
+    """
+    if ends_sentence(previous) or not text:
+        return False
+    if text[:1].islower():
+        return True
+    tail = words(previous)
+    return bool(tail) and tail[-1].lower() in patterns.STOPWORDS
+
+
+def units(blocks: list[Block]) -> list[list[Block]]:
+    """Group blocks into units: a paragraph (lines without a blank line between them), joined
+    with the following paragraphs while a sentence runs on across them."""
+    groups: list[list[Block]] = []
+    for block in blocks:
+        if groups and (
+            groups[-1][0].para == block.para or continues(groups[-1][-1].text, block.text)
+        ):
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    return groups
+
+
+def _unit_value(group: list[Block]) -> float:
+    """How much a unit says 'this is the article' (+) or 'this is page chrome' (-)."""
+    kept = [b for b in group if b.keep]
+    if not kept:
+        return -settings.RUN_LABEL_PENALTY
+    text = " ".join(b.text for b in kept)
+    n = len(words(text))
+    if is_prose(text) or any(is_prose(b.text) for b in kept):
+        return float(n)
+    if len(kept) > 1:
+        return settings.RUN_LIST_WEIGHT * n
+    return -(settings.RUN_SHORT_PENALTY + settings.RUN_SHORT_WORD_PENALTY * n)
+
+
+def main_run(groups: list[list[Block]]) -> tuple[int, int] | None:
+    """Indices [start, end) of the units forming the maximum-sum run (Kadane's algorithm)."""
+    best: tuple[float, int, int] | None = None
+    total, start = 0.0, 0
+    for i, group in enumerate(groups):
+        value = _unit_value(group)
+        if total <= 0:
+            total, start = value, i
+        else:
+            total += value
+        if total > 0 and (best is None or total > best[0]):
+            best = (total, start, i + 1)
+    return None if best is None else (best[1], best[2])
+
+
+def drop_outside_main_run(doc: Document) -> Document:
+    """Text mode: keep the article's run of prose, drop the page chrome before and after it."""
+    groups = units(list(doc.blocks))
+    run = main_run(groups)
+    if run is None:
+        return doc
+    start, end = run
+    changes: dict[int, str] = {}
+    for i, group in enumerate(groups):
+        if start <= i < end:
+            continue
+        for block in group:
+            if not block.keep:
+                continue
+            if i >= end and is_title_like(block.text):
+                changes[block.index] = "related headline after the article"
+            else:
+                where = "before" if i < start else "after"
+                changes[block.index] = f"outside the main article ({where} it)"
+    return _mark(doc, changes)
+
+
+def drop_inline_labels(doc: Document) -> Document:
+    """Text mode: drop one-line, few-word labels sitting between units of the article."""
+    changes: dict[int, str] = {}
+    groups = units(doc.kept)
+    for gi in range(1, len(groups) - 1):
+        group = groups[gi]
+        if len(group) != 1:
+            continue
+        text = group[0].text
+        if len(words(text)) <= settings.INLINE_LABEL_MAX_WORDS and not ends_sentence(text):
+            changes[group[0].index] = "short label inside the article"
+    return _mark(doc, changes)
+
+
+def drop_trailing_headlines(doc: Document) -> Document:
+    """HTML mode: headings and title-like lines after the last prose block are related links."""
+    kept = doc.kept
+    last_prose = max((i for i, b in enumerate(kept) if is_prose(b.text)), default=None)
+    if last_prose is None:
+        return doc
+    tail = kept[last_prose + 1 :]
+    if not tail or not all(is_title_like(b.text) or b.kind == "head" for b in tail):
+        return doc
+    if len(tail) < 2 and tail[0].kind != "head":
+        return doc
+    return _mark(doc, {b.index: "related headline after the article" for b in tail})
+
+
+def remove_noise(doc: Document, *, options: Options) -> Document:
+    """Run every noise step in order; see the module docstring."""
+    if not options.remove_noise:
+        return doc
+    doc = drop_patterns(doc, options=options)
+    doc = drop_bylines(doc)
+    doc = drop_datelines(doc)
+    doc = drop_headline(doc)
+    text_mode = all(b.kind == "line" for b in doc.blocks)
+    if text_mode:
+        doc = drop_outside_main_run(doc)
+        doc = drop_inline_labels(doc)
+    else:
+        doc = drop_trailing_headlines(doc)
+    return doc

@@ -1,0 +1,272 @@
+"""Noise patterns as data: labels that scrapers leave in article text, in several languages.
+
+Two kinds of entries:
+
+* ``LABELS``: a block that consists of one of these phrases and nothing else (ignoring case,
+  surrounding punctuation, a count such as "Share 12" and bullet characters) is noise. Labels are
+  matched against the *whole* block, never inside prose, so adding a phrase here cannot remove a
+  sentence that merely contains it.
+* ``PREFIXES``: short blocks that *start* with one of these phrases (photo credits, bylines,
+  "Read more: ..." teasers, cookie and newsletter calls). A length cap in ``settings`` keeps a
+  long sentence that happens to start that way.
+
+Languages: en, de, fr, es, pt, it, ru (plus a few nl/pl where the label is common).
+Each category name is also the reason ``explain`` prints.
+"""
+
+from __future__ import annotations
+
+import re
+
+LABELS: dict[str, tuple[str, ...]] = {
+    "share/social label": (
+        # en
+        "share", "shares", "share this", "share this article", "share this story",
+        "share this post", "share on facebook", "share on twitter", "share via email",
+        "share article", "share story", "shared", "tweet", "tweet this", "pin", "pin it", "email",
+        "e-mail", "print", "print this article", "whatsapp", "facebook", "twitter", "x",
+        "linkedin", "reddit", "pinterest", "tumblr", "telegram", "flipboard", "messenger", "sms",
+        "copy link", "copy url", "link copied", "like", "follow", "follow us", "save",
+        "save article", "bookmark", "comment", "comments", "gift article", "listen",
+        "listen to article", "listen to this article", "facebook twitter", "email facebook twitter",
+        "facebook twitter email", "facebook twitter linkedin", "facebook twitter whatsapp",
+        "google+", "youtube", "instagram", "rss", "vk", "xing", "mastodon", "bluesky", "threads",
+        # de
+        "teilen", "artikel teilen", "beitrag teilen", "drucken", "twittern", "merken",
+        "kommentieren", "versenden", "link kopieren", "vorlesen",
+        # fr
+        "partager", "partager cet article", "partager sur facebook", "partager sur twitter",
+        "imprimer", "envoyer", "commenter", "copier le lien",
+        # es / pt
+        "compartir", "compartir en facebook", "compartir en twitter", "imprimir", "enviar",
+        "comentar", "compartilhar", "compartilhe", "copiar link", "copiar enlace",
+        # it
+        "condividi", "condividi su facebook", "stampa", "commenta",
+        # ru
+        "поделиться", "поделитесь", "печать", "распечатать", "комментировать",
+        # nl / pl
+        "delen", "udostępnij",
+    ),
+    "ad label": (
+        "advertisement", "advertising", "advert", "ad", "ads", "sponsored", "sponsored content",
+        "paid content", "paid post", "promoted", "promoted content", "partner content",
+        "story continues below advertisement", "article continues below advertisement",
+        "continue reading below", "article continues below", "story continues below",
+        "continue reading the main story", "advertisement continue reading the main story",
+        "scroll to continue with content", "skip advertisement", "ad feedback",
+        "report this ad", "ad choices", "adchoices", "supported by",
+        "anzeige", "werbung", "sponsored post", "publicité", "publicite", "annonce",
+        "contenu sponsorisé", "publicidad", "anuncio", "contenido patrocinado",
+        "publicidade", "anúncio", "conteúdo patrocinado", "pubblicità", "pubblicita",
+        "contenuto sponsorizzato", "реклама", "спонсорский материал", "advertentie", "reklama",
+    ),
+    "navigation label": (
+        "home", "homepage", "menu", "main menu", "navigation", "search", "search for",
+        "skip to content", "skip to main content", "skip to navigation", "back to top",
+        "top", "next", "previous", "next article", "previous article", "next story",
+        "previous story", "more", "show more", "load more", "see more", "view more",
+        "login", "log in", "sign in", "log out", "sign out", "register", "my account",
+        "close", "open", "toggle navigation", "expand", "collapse", "loading",
+        "startseite", "suche", "anmelden", "abmelden", "nach oben", "weiter", "zurück",
+        "mehr", "accueil", "rechercher", "recherche", "connexion", "se connecter", "suivant",
+        "précédent", "inicio", "portada", "buscar", "búsqueda", "iniciar sesión", "siguiente",
+        "anterior", "início", "pesquisar", "entrar", "próximo", "cerca", "accedi",
+        "successivo", "precedente", "главная", "поиск", "войти", "меню", "далее", "назад",
+    ),
+    "read more/related label": (
+        "read more", "read more:", "more stories", "more news", "related", "related articles",
+        "related stories", "related content", "related news", "related posts", "related topics",
+        "related coverage", "recommended", "recommended for you", "recommended stories",
+        "you may also like", "you might also like", "you may be interested in", "read next",
+        "read also", "see also", "also read", "also on", "more from", "more on this story",
+        "more on this topic", "most popular", "most read", "most viewed", "trending",
+        "trending now", "top stories", "latest news", "latest", "editor's picks",
+        "editors' picks", "don't miss", "in case you missed it", "what to read next",
+        "topics", "tags", "categories", "filed under", "explore more",
+        "lesen sie auch", "mehr zum thema", "das könnte sie auch interessieren", "auch interessant",
+        "weitere artikel", "verwandte artikel", "themen", "meistgelesen", "empfehlungen",
+        "lire aussi", "à lire aussi", "a lire aussi", "lire la suite", "voir aussi",
+        "sur le même sujet",
+        "les plus lus", "articles similaires", "leer más", "lee también", "te puede interesar",
+        "noticias relacionadas", "lo más leído", "más noticias", "leia mais", "leia também",
+        "veja também", "notícias relacionadas", "mais lidas", "leggi anche", "leggi di più",
+        "articoli correlati", "potrebbe interessarti", "i più letti", "читайте также",
+        "читать далее", "похожие статьи", "по теме", "популярное", "lees ook", "czytaj też",
+        "czytaj także",
+    ),
+    "newsletter/subscription call": (
+        "subscribe", "subscribe now", "subscribe today", "subscribe to our newsletter",
+        "sign up", "sign up now", "sign up for our newsletter", "newsletter", "newsletters",
+        "get the newsletter", "join now", "become a member", "support us", "donate",
+        "already a subscriber?", "subscriber only", "subscribers only", "premium",
+        "abonnieren", "newsletter abonnieren", "jetzt abonnieren", "abo", "jetzt registrieren",
+        "s'abonner", "abonnez-vous", "je m'abonne", "inscrivez-vous", "suscríbete",
+        "suscribirse", "suscribirme", "assine", "assinar", "inscreva-se", "iscriviti",
+        "abbonati", "подписаться", "подпишитесь",
+    ),
+    "comment call": (
+        "leave a comment", "leave a reply", "post a comment", "add a comment", "view comments",
+        "show comments", "join the conversation", "join the discussion", "comments are closed",
+        "no comments", "kommentare", "kommentar schreiben", "commentaires",
+        "ajouter un commentaire",
+        "comentarios", "deja un comentario", "comentários", "deixe um comentário", "commenti",
+        "lascia un commento", "комментарии", "оставить комментарий",
+    ),
+    "cookie/consent notice": (
+        "accept", "accept all", "accept cookies", "i accept", "agree", "i agree", "ok", "got it",
+        "reject all", "manage cookies", "cookie settings", "cookie policy", "manage preferences",
+        "privacy settings", "akzeptieren", "alle akzeptieren", "zustimmen", "accepter",
+        "tout accepter", "j'accepte", "aceptar", "aceptar todo", "aceitar", "accetta",
+        "accetto", "принять",
+    ),
+    "copyright/footer": (
+        "all rights reserved", "privacy policy", "privacy", "terms of use", "terms of service",
+        "terms and conditions", "terms", "contact", "contact us", "about", "about us",
+        "imprint", "impressum", "datenschutz", "datenschutzerklärung", "kontakt", "agb",
+        "mentions légales", "politique de confidentialité", "nous contacter",
+        "aviso legal", "política de privacidad", "contacto", "política de privacidade",
+        "contato", "privacy policy and cookie policy", "sitemap", "site map", "careers", "faq",
+        "help", "accessibility",
+    ),
+}
+
+# Prefixes: a block that starts with one of these and is short (see settings) is noise.
+PREFIXES: dict[str, tuple[str, ...]] = {
+    "photo credit/caption": (
+        "photo:", "photo by", "photos:", "photograph:", "photograph by", "picture:",
+        "image:", "image by", "images:", "image source:", "image copyright", "image caption",
+        "media caption", "credit:", "credits:", "photo credit", "caption:", "illustration:",
+        "(photo", "(image", "(credit", "getty images", "foto:", "fotos:", "bild:", "bildquelle:",
+        "quelle:", "crédit photo", "crédits photo", "photo :", "crédit :", "foto de",
+        "imagen:", "fuente:", "créditos:", "фото:", "иллюстрация:",
+    ),
+    "read more/related label": (
+        "read more:", "read more about", "read also:", "see also:", "related:",
+        "more:", "recommended:", "watch:", "watch now:", "video:", "listen:", "podcast:",
+        "lesen sie auch:", "mehr zum thema:", "auch interessant:", "lire aussi :",
+        "lire aussi:", "à lire aussi :", "à lire aussi:", "a lire aussi :", "voir aussi :",
+        "leer más:", "lee también:", "leia mais:", "leia também:", "veja também:",
+        "leggi anche:", "читайте также:", "смотрите также:",
+    ),
+    "newsletter/subscription call": (
+        "sign up for", "sign up to", "subscribe to", "get our newsletter", "get the latest",
+        "newsletter:", "want more", "enjoy unlimited access", "to continue reading",
+        "already a subscriber", "you have reached your", "jetzt abonnieren", "melden sie sich",
+        "abonnez-vous", "inscrivez-vous", "suscríbete", "assine", "iscriviti",
+        "подпишитесь",
+    ),
+    "cookie/consent notice": (
+        "we use cookies", "this site uses cookies", "this website uses cookies",
+        "by continuing to use", "by using this site", "by using our site", "cookies help us",
+        "wir verwenden cookies", "diese website verwendet cookies", "nous utilisons des cookies",
+        "ce site utilise des cookies", "utilizamos cookies", "este sitio utiliza cookies",
+        "usamos cookies", "utilizziamo i cookie", "questo sito utilizza cookie",
+        "мы используем файлы cookie", "мы используем cookie",
+    ),
+    "copyright/footer": (
+        "©", "(c)", "copyright", "all rights reserved", "alle rechte vorbehalten",
+        "tous droits réservés", "todos los derechos reservados", "todos os direitos reservados",
+        "tutti i diritti riservati", "все права защищены",
+    ),
+    "byline": (
+        "by ", "written by", "posted by", "reported by", "words by", "story by",
+        "von ", "par ", "por ", "di ", "автор:", "автор ", "texto:", "text:", "texte :",
+    ),
+}
+
+# Prefix categories that apply even to a block reading as prose (a cookie notice is a sentence);
+# the others (credits, bylines, copyright lines, "Read more" teasers) only to non-prose blocks,
+# so "Copyright law changed in 2019 after years of debate." stays.
+PREFIX_EVEN_IF_PROSE: frozenset[str] = frozenset(
+    {"cookie/consent notice", "newsletter/subscription call"}
+)
+
+# Words that mark a dateline or timestamp line ("Published 3 hours ago", "Updated: 12 March").
+DATELINE_WORDS: tuple[str, ...] = (
+    "published", "updated", "last updated", "posted", "posted on", "first published",
+    "modified", "veröffentlicht", "aktualisiert", "stand", "publié", "publié le", "mis à jour",
+    "publicado", "actualizado", "atualizado", "pubblicato", "aggiornato", "опубликовано",
+    "обновлено", "ago", "min read", "minute read", "minutes read", "lesezeit", "lecture",
+)
+
+MONTHS: tuple[str, ...] = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december", "januar", "februar", "märz", "juni", "juli", "oktober", "dezember",
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre", "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "janeiro",
+    "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro", "novembro",
+    "dezembro", "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre",
+    "ottobre", "dicembre", "января", "февраля", "марта", "апреля", "мая", "июня", "июля",
+    "августа", "сентября", "октября", "ноября", "декабря",
+)
+
+# Function words per language: prose has many, labels and menus few.
+STOPWORDS: frozenset[str] = frozenset(
+    """a an the and or but of to in on at for with from by as is are was were be been has have had
+    it its this that these those he she they we you i his her their our not no will would can could
+    said says who which what when where there than then also about after before over into more
+    der die das und oder aber den dem des ein eine einer eines einem ist sind war waren wird werden
+    hat haben nicht mit von zu im auf für sich auch als bei nach aus wie es sie er wir ich dass
+    le la les un une des et ou mais de du dans sur pour avec par est sont était il elle ils nous
+    vous je que qui ne pas au aux ce cette ces se son sa ses leur plus
+    el los las una unos unas y o pero del en con por para es son fue está lo su sus que como más
+    se al no ha
+    os um uma e ou mas do da dos das em no na nos nas com por para é são foi que não ao seu sua
+    il lo gli le uno una e o ma di del della dei delle in con su per è sono era che non si al
+    и в во не на с со что как а но по к у из за от для это он она они мы вы я же бы был была
+    было были""".split()
+)
+
+TERMINAL = ".!?…:;\"”’»)]"
+
+_BULLETS = "•·|–—-*>»«›‹►▶■□●◦→"
+
+
+def _label_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    body = "|".join(sorted((re.escape(p) for p in phrases), key=len, reverse=True))
+    edge = rf"[\s{re.escape(_BULLETS)}:.!?()\[\]]*"
+    count = r"(?:\s*\(?\d[\d.,kKmM]*\)?)?"
+    return re.compile(rf"^{edge}(?:{body}){count}{edge}$", re.IGNORECASE)
+
+
+def _prefix_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    body = "|".join(sorted((re.escape(p) for p in phrases), key=len, reverse=True))
+    return re.compile(rf"^[\s{re.escape(_BULLETS)}]*(?:{body})", re.IGNORECASE)
+
+
+LABEL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (reason, _label_regex(phrases)) for reason, phrases in LABELS.items()
+)
+PREFIX_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (reason, _prefix_regex(phrases)) for reason, phrases in PREFIXES.items()
+)
+DATELINE_PATTERN = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w in sorted(DATELINE_WORDS, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+MONTH_PATTERN = re.compile(
+    r"\b(?:" + "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True)) + r")\.?\b",
+    re.IGNORECASE,
+)
+DATE_NUMERIC = re.compile(
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d\d\b"
+)
+WORD = re.compile(r"\w+", re.UNICODE)
+PREFIX_PATTERNS_BY_REASON: dict[str, re.Pattern[str]] = dict(PREFIX_PATTERNS)
+
+# Lowercase words allowed inside a byline's name part ("By Jane Doe and John Roe, Reuters").
+BYLINE_JOINERS: frozenset[str] = frozenset(
+    "and und et y e i и & de da van von der den del della di du le la staff writer reporter "
+    "correspondent editor in".split()
+)
+
+# Short words allowed on a dateline besides dates ("Nov 19, 2019, 10:31 pm CST", "um 14:30 Uhr").
+DATE_GLUE: frozenset[str] = frozenset(
+    "am pm a m p on at um uhr le à el de del do da di в г the of on h hours hour minutes minute "
+    "min mins days day weeks week months month hrs hr utc gmt cet cest est edt cst cdt pst pdt "
+    "bst ist jst mez mesz updated published posted stunden stunde minuten tagen heures jours "
+    "horas días dias ore giorni часов часа дней и".split()
+)

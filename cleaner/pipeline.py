@@ -1,0 +1,109 @@
+"""The pure API: ``clean()`` and ``explain()``. Bytes or text in, text and metadata out, no I/O.
+
+The stages run in one direction: read -> extract -> noise -> language. Each returns a new
+:class:`~cleaner.document.Document`; ``explain()`` returns the same result together with every
+input block and the decision taken on it, so what ``explain`` shows is exactly what ``clean`` did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cleaner.config import Options
+from cleaner.document import Block, Document, render_text
+from cleaner.errors import InputError
+from cleaner.extract import extract
+from cleaner.language import add_language
+from cleaner.noise import remove_noise, words
+from cleaner.read import read
+from cleaner.version import __version__
+
+DEFAULT_OPTIONS = Options()
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    """What ``clean()`` returns: the clean text (as written to ``.txt``) and its metadata."""
+
+    text: str
+    metadata: dict[str, Any]
+    document: Document
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """Every input block with its decision (``keep``, ``reason``): the explanation."""
+        return self.document.blocks
+
+
+def run_stages(data: bytes | str, *, name: str, options: Options) -> Document:
+    decoded = read(data, name=name, max_bytes=options.max_bytes)
+    doc = extract(decoded, source=name, options=options)
+    doc = remove_noise(doc, options=options)
+    return add_language(doc, max_chars=options.language_chars)
+
+
+def metadata(doc: Document, text: str) -> dict[str, Any]:
+    """The metadata sidecar; keys are fixed so downstream code can rely on them."""
+    kept = doc.kept
+    paragraphs = len({b.para for b in kept})
+    return {
+        "source": doc.source,
+        "sha256": doc.decoded.sha256,
+        "bytes": doc.decoded.size,
+        "kind": doc.decoded.kind,
+        "encoding": doc.decoded.encoding,
+        "title": doc.title,
+        "author": doc.author,
+        "date": doc.date,
+        "url": doc.url,
+        "sitename": doc.sitename,
+        "language": doc.language,
+        "counts": {
+            "input_blocks": len(doc.blocks),
+            "output_paragraphs": paragraphs,
+            "words": len(words(text)),
+        },
+        "removed": [
+            {"index": b.index, "reason": b.reason, "text": b.text}
+            for b in doc.blocks
+            if not b.keep
+        ],
+        "warnings": list(doc.decoded.warnings + doc.warnings),
+        "cleaner_version": __version__,
+    }
+
+
+def clean(
+    data: bytes | str, *, name: str = "<input>", options: Options | None = None
+) -> CleanResult:
+    """Clean one document.
+
+    Args:
+        data: the file's bytes (gzip is recognised by its magic number) or already decoded text.
+        name: the file name or relative path; used to break html/text ties and as ``source``.
+        options: see :class:`~cleaner.config.Options`; defaults when omitted.
+
+    Raises:
+        InputError: the input cannot be cleaned; the message says why in one line.
+    """
+    try:
+        doc = run_stages(data, name=name, options=options or DEFAULT_OPTIONS)
+    except InputError:
+        raise
+    except RecursionError as exc:
+        raise InputError("document too deeply nested to parse") from exc
+    except MemoryError as exc:
+        raise InputError("document too large to process in memory") from exc
+    text = render_text(doc.kept)
+    if not text:
+        doc = doc.warn("no article text found: the output is empty")
+    return CleanResult(text, metadata(doc, text), doc)
+
+
+def explain(
+    data: bytes | str, *, name: str = "<input>", options: Options | None = None
+) -> CleanResult:
+    """Clean one document and keep the plan: ``result.blocks`` lists every input block with
+    KEEP/DROP and the reason. The same computation as :func:`clean` (it *is* clean)."""
+    return clean(data, name=name, options=options)

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaner.batch import REPORT_NAME, output_stem, plan, run
+from cleaner.config import Options
+from tests.test_extract import PAGE
+
+GOOD_TEXT = (
+    "A first paragraph of an article that is long enough to be read as prose.\n\n"
+    "A second paragraph continues the story with more details, as articles do.\n"
+)
+
+
+def _tree(root: Path) -> None:
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "a" / "b" / "page.html").write_text(PAGE, encoding="utf-8")
+    (root / "a" / "story.txt.gz").write_bytes(gzip.compress(GOOD_TEXT.encode()))
+    (root / "top.text").write_text(GOOD_TEXT, encoding="utf-8")
+    (root / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("relative", "stem"),
+    [("a/b/x.html.gz", "a/b/x"), ("x.txt", "x"), ("x.y.htm", "x.y"), ("X.HTML.GZ", "X")],
+)
+def test_output_stem(relative: str, stem: str) -> None:
+    assert output_stem(relative) == stem
+
+
+def test_run_mirrors_tree_and_writes_report(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    _tree(src)
+    before = _snapshot(src)
+    report = run([src], out, options=Options(), jobs=1)
+    assert report.cleaned == 3 and not report.failed
+    assert [s for s, _ in report.skipped] == ["image.png"]
+    for stem in ("a/b/page", "a/story", "top"):
+        assert (out / f"{stem}.txt").is_file()
+        meta = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
+        assert meta["source"].startswith(stem.split("/")[-1]) or "/" in meta["source"]
+    report_json = json.loads((out / REPORT_NAME).read_text(encoding="utf-8"))
+    assert report_json["counts"] == {"cleaned": 3, "skipped": 1, "failed": 0}
+    assert _snapshot(src) == before  # inputs untouched
+    assert not list(out.rglob(".cleaner-tmp-*"))
+
+
+def test_jobs_do_not_change_outputs(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    _tree(src)
+    run([src], tmp_path / "o1", options=Options(), jobs=1)
+    run([src], tmp_path / "o2", options=Options(), jobs=2)
+    assert _snapshot(tmp_path / "o1") == _snapshot(tmp_path / "o2")
+
+
+def test_collisions_are_errors_before_writing(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "same.html").write_text(PAGE, encoding="utf-8")
+    (src / "same.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    (src / "other.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    the_plan = plan([src], tmp_path / "out")
+    assert sorted(s for s, _ in the_plan.errors) == ["same.html", "same.txt"]
+    assert [j.source for j in the_plan.jobs] == ["other.txt"]
+    report = run([src], tmp_path / "out", options=Options())
+    assert len(report.failed) == 2
+    assert not (tmp_path / "out" / "same.txt").exists()
+    assert (tmp_path / "out" / "other.txt").exists()
+
+
+def test_out_inside_src_is_not_walked(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    _tree(src)
+    run([src], src / "out", options=Options())
+    report = run([src], src / "out", options=Options())
+    assert report.cleaned == 3 and not report.failed
+
+
+def test_bad_files_fail_alone(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    _tree(src)
+    (src / "empty.txt").write_bytes(b"")
+    (src / "broken.html.gz").write_bytes(gzip.compress(PAGE.encode())[:40])
+    (src / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (src / "latin.txt").write_bytes("Ein schöner Tag in Köln, sagte er.".encode("latin-1"))
+    report = run([src], tmp_path / "out", options=Options())
+    failed = dict(report.failed)
+    assert set(failed) == {"empty.txt", "broken.html.gz", "binary.txt"}
+    assert "empty" in failed["empty.txt"] and "gzip" in failed["broken.html.gz"]
+    assert report.cleaned == 4
+    assert not (tmp_path / "out" / "empty.txt").exists()
+    assert (tmp_path / "out" / "latin.txt").read_text(encoding="utf-8").startswith("Ein schöner")

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cleaner.cli import app
+from tests.conftest import ARTICLE
+from tests.test_batch import GOOD_TEXT, _snapshot, _tree
+
+runner = CliRunner()
+
+
+def invoke(*args: str, stdin: str | bytes | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_clean_folder_exit_0_and_summary(tmp_path: Path) -> None:
+    _tree(tmp_path / "src")
+    code, _out, err = invoke("clean", str(tmp_path / "src"), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert "3 cleaned, 1 skipped, 0 failed" in err
+    assert (tmp_path / "out" / "a" / "b" / "page.txt").is_file()
+    assert (tmp_path / "out" / "a" / "story.json").is_file()
+
+
+def test_quiet_prints_nothing_on_success(tmp_path: Path) -> None:
+    _tree(tmp_path / "src")
+    code, out, err = invoke("clean", str(tmp_path / "src"), "-o", str(tmp_path / "o"), "-q")
+    assert (code, out, err) == (0, "", "")
+
+
+def test_good_and_bad_files_exit_1_and_name_each_bad_file(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    _tree(src)
+    (src / "empty.txt").write_bytes(b"")
+    (src / "bad\nname.txt").write_bytes(b"\x00" * 50)
+    code, _out, err = invoke("clean", str(src), "--out", str(tmp_path / "out"))
+    assert code == 1
+    lines = err.splitlines()
+    assert "cleaner: error: empty.txt: empty file" in lines
+    assert any(line.startswith("cleaner: error: bad\\nname.txt: binary") for line in lines)
+    assert "3 cleaned, 1 skipped, 2 failed" in lines[-1]
+    report = json.loads((tmp_path / "out" / "cleaner-report.json").read_text())
+    assert [f["source"] for f in report["failed"]] == ["bad\nname.txt", "empty.txt"]
+    assert (tmp_path / "out" / "top.txt").is_file()
+
+
+def test_collision_reported(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "x.txt").write_text(GOOD_TEXT)
+    (src / "x.html").write_text(GOOD_TEXT)
+    code, _out, err = invoke("clean", str(src), "--out", str(tmp_path / "out"))
+    assert code == 1
+    assert err.count("collides") == 2
+    assert not (tmp_path / "out" / "x.txt").exists()
+
+
+def test_two_runs_byte_identical(tmp_path: Path) -> None:
+    _tree(tmp_path / "src")
+    invoke("clean", str(tmp_path / "src"), "-o", str(tmp_path / "o1"), "-j", "1")
+    invoke("clean", str(tmp_path / "src"), "-o", str(tmp_path / "o2"), "-j", "2")
+    assert _snapshot(tmp_path / "o1") == _snapshot(tmp_path / "o2")
+
+
+def test_stdin_to_stdout() -> None:
+    code, out, _err = invoke("clean", "-", stdin=ARTICLE)
+    assert code == 0
+    assert out.startswith("The city council")
+    assert "Advertisement" not in out
+
+
+def test_stdin_bad_input_exit_1() -> None:
+    code, out, err = invoke("clean", "-", stdin=b"")
+    assert code == 1 and out == ""
+    assert "cleaner: error: <stdin>: empty file" in err
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert invoke("clean", str(tmp_path))[0] == 2  # no --out
+    assert invoke("clean", "-", "--out", str(tmp_path))[0] == 2
+    assert invoke("clean", str(tmp_path), "-o", str(tmp_path / "o"), "--favor", "fast")[0] == 2
+    assert invoke("clean", "--jobs", "0", str(tmp_path), "-o", str(tmp_path / "o"))[0] == 2
+    assert invoke("nonsense")[0] == 2
+
+
+def test_unwritable_out_exit_2(tmp_path: Path) -> None:
+    _tree(tmp_path / "src")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _out, err = invoke("clean", str(tmp_path / "src"), "--out", str(blocker / "out"))
+    assert code == 2
+    assert "cannot create output folder" in err
+
+
+def test_missing_input_is_a_failure(tmp_path: Path) -> None:
+    code, _out, err = invoke("clean", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    assert code == 1
+    assert "no such file or folder" in err
+
+
+def test_noise_phrases_option(tmp_path: Path) -> None:
+    phrases = tmp_path / "phrases.txt"
+    phrases.write_text("Library hours to be extended in spring\n")
+    code, out, _err = invoke("explain", "-", "--noise-phrases", str(phrases), stdin=ARTICLE)
+    assert code == 0
+    assert "DROP  user phrase" in out
+
+
+def test_explain_shows_each_block_and_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE)
+    code, out, _err = invoke("explain", str(path))
+    assert code == 0
+    assert "DROP  share/social label" in out
+    assert "DROP  headline (moved to title)" in out
+    assert out.count("KEEP") == 3
+    meta = json.loads(out[out.index("\n{") + 1 :])
+    assert meta["title"] == "Council approves new budget for city parks"
+
+
+def test_version_and_module_entry_point() -> None:
+    code, out, _err = invoke("--version")
+    assert code == 0 and out.startswith("cleaner ")
+    proc = subprocess.run(
+        [sys.executable, "-m", "cleaner", "--version"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0 and proc.stdout.startswith("cleaner ")

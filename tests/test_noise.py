@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import pytest
+
+from cleaner.config import Options
+from cleaner.document import Decoded, Document
+from cleaner.extract import text_blocks
+from cleaner.noise import byline_author, is_dateline, is_prose, pattern_reason, remove_noise
+from tests.conftest import read_cases
+
+
+def _doc(text: str, title: str | None = None) -> Document:
+    decoded = Decoded(text, "text", "utf-8", "0" * 64, len(text))
+    return Document("t.txt", decoded, tuple(text_blocks(text)), title=title)
+
+
+@pytest.mark.parametrize(("decision", "reason", "text"), read_cases("pattern_cases.tsv"))
+def test_pattern_cases(decision: str, reason: str, text: str) -> None:
+    got = pattern_reason(text)
+    if decision == "DROP":
+        assert got == reason
+    else:
+        assert got is None
+
+
+@pytest.mark.parametrize(("text", "author"), read_cases("byline_cases.tsv"))
+def test_byline_cases(text: str, author: str) -> None:
+    assert byline_author(text) == (None if author == "-" else author)
+
+
+@pytest.mark.parametrize(("text", "decision"), read_cases("dateline_cases.tsv"))
+def test_dateline_cases(text: str, decision: str) -> None:
+    assert is_dateline(text) is (decision == "DROP")
+
+
+def test_user_phrases() -> None:
+    assert pattern_reason("Our Sponsors", user_phrases=frozenset({"our sponsors"})) == (
+        "user phrase"
+    )
+
+
+def test_prose_detection() -> None:
+    assert is_prose("The council approved the budget on Tuesday after a long debate.")
+    assert not is_prose("Council approves new budget")
+    assert not is_prose("Home News Sport Weather")
+
+
+def test_article_noise_is_removed_and_reasons_given(article_text: str) -> None:
+    doc = remove_noise(_doc(article_text), options=Options())
+    decisions = {b.text: b.reason for b in doc.blocks}
+    assert decisions["Share"] == "share/social label"
+    assert decisions["Advertisement"] == "ad label"
+    assert decisions["Council approves new budget for city parks"] == "headline (moved to title)"
+    assert decisions["Library hours to be extended in spring"] == (
+        "related headline after the article"
+    )
+    assert doc.title == "Council approves new budget for city parks"
+    kept = [b.text for b in doc.kept]
+    assert len(kept) == 3 and all(is_prose(t) for t in kept)
+
+
+def test_known_title_removes_repeated_headline(article_text: str) -> None:
+    doc = remove_noise(
+        _doc(article_text, title="Council approves new budget for city parks"), options=Options()
+    )
+    assert not any("Council approves" in b.text for b in doc.kept)
+
+
+def test_remove_noise_off_keeps_everything(article_text: str) -> None:
+    doc = remove_noise(_doc(article_text), options=Options(remove_noise=False))
+    assert all(b.keep for b in doc.blocks)
+
+
+def test_clean_article_is_left_alone() -> None:
+    text = (
+        "The first paragraph of a plain article has several words and ends properly.\n\n"
+        "A second paragraph follows it, also long enough to read as prose.\n\n"
+        "Results\n\n"
+        "The third paragraph closes the story with a final remark, as they do.\n"
+    )
+    doc = remove_noise(_doc(text), options=Options())
+    # "Results" is a one-word line inside the article: dropped as an inserted label.
+    assert [b.text for b in doc.blocks if not b.keep] == ["Results"]
+    text_no_label = text.replace("Results\n\n", "")
+    doc = remove_noise(_doc(text_no_label), options=Options())
+    assert all(b.keep for b in doc.blocks)
+
+
+def test_sentence_fragments_split_by_links_are_kept() -> None:
+    text = (
+        "The carmaker showed a concept at the show this week and the design of the\n\n"
+        "electric Gran Turismo\n\n"
+        "is arguably the most striking yet, according to several reviewers.\n\n"
+        "Another long paragraph of the article, which continues the story further.\n"
+    )
+    doc = remove_noise(_doc(text), options=Options())
+    assert all(b.keep for b in doc.blocks)
+
+
+def test_menu_before_article_and_footer_after_are_dropped() -> None:
+    menu = "\n\n".join(["Home", "World", "Business", "Tech", "Sport", "Opinion", "Video"])
+    body = "\n\n".join(
+        f"Paragraph {i} of the story tells what happened next, in a complete sentence."
+        for i in range(5)
+    )
+    footer = "\n\n".join(["About us", "Contact", "Terms", "Privacy Policy", "Jobs"])
+    doc = remove_noise(_doc(f"{menu}\n\n{body}\n\n{footer}\n"), options=Options())
+    assert [b.text for b in doc.kept] == [
+        f"Paragraph {i} of the story tells what happened next, in a complete sentence."
+        for i in range(5)
+    ]
