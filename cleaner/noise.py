@@ -26,10 +26,22 @@ from cleaner.config import Options
 from cleaner.document import Block, Document
 
 _PHRASE_EDGE = re.compile(r"^\W+|\W+$")
+_NOT_HEADLINE = re.compile(r"@|https?://|www\.|[\[\]{}|]|\.(?:com|org|net)\b")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[IVX]{1,5}|[a-z])[.):]\s")
 
 
 def words(text: str) -> list[str]:
     return patterns.WORD.findall(text)
+
+
+def word_count(text: str) -> int:
+    """Words, counting scripts written without spaces (Chinese, Japanese) as one word per two
+    characters, so a Japanese sentence is not mistaken for a one-word label."""
+    total = 0
+    for token in words(text):
+        cjk = len(patterns.CJK.findall(token))
+        total += 1 + (cjk - 1) // 2 if cjk > 1 else 1
+    return total
 
 
 def ends_sentence(text: str) -> bool:
@@ -45,7 +57,7 @@ def stopword_ratio(tokens: Sequence[str]) -> float:
 def is_prose(text: str) -> bool:
     """Does this read like article prose (a sentence), as opposed to a label, menu or title?"""
     tokens = words(text)
-    n = len(tokens)
+    n = word_count(text)
     if n >= settings.PROSE_LONG_WORDS:
         return stopword_ratio(tokens) >= settings.PROSE_MIN_STOPWORD_RATIO or ends_sentence(text)
     return n >= settings.PROSE_MIN_WORDS and ends_sentence(text)
@@ -58,6 +70,16 @@ def is_title_like(text: str) -> bool:
         return False
     stripped = text.rstrip()
     return not stripped.endswith((".", ":", ";", ",")) or stripped.endswith("...")
+
+
+def is_headline_like(text: str) -> bool:
+    """Title-like and shaped like a headline: starts with a letter, digit or quote, and carries
+    no handle, address or bracket (those mark credits and embeds, which articles do end with)."""
+    return (
+        is_title_like(text)
+        and (text[:1].isalnum() or text[:1] in "\"'“‘«")
+        and not _NOT_HEADLINE.search(text)
+    )
 
 
 def similarity(a: str, b: str) -> float:
@@ -235,7 +257,7 @@ def _unit_value(group: list[Block]) -> float:
     if not kept:
         return -settings.RUN_LABEL_PENALTY
     text = " ".join(b.text for b in kept)
-    n = len(words(text))
+    n = word_count(text)
     if is_prose(text) or any(is_prose(b.text) for b in kept):
         return float(n)
     if len(kept) > 1:
@@ -272,7 +294,7 @@ def drop_outside_main_run(doc: Document) -> Document:
         for block in group:
             if not block.keep:
                 continue
-            if i >= end and is_title_like(block.text):
+            if i >= end and is_headline_like(block.text):
                 changes[block.index] = "related headline after the article"
             else:
                 where = "before" if i < start else "after"
@@ -289,9 +311,26 @@ def drop_inline_labels(doc: Document) -> Document:
         if len(group) != 1:
             continue
         text = group[0].text
-        if len(words(text)) <= settings.INLINE_LABEL_MAX_WORDS and not ends_sentence(text):
+        if (
+            len(words(text)) <= settings.INLINE_LABEL_MAX_WORDS
+            and not ends_sentence(text)
+            and not looks_like_subheading(text, " ".join(b.text for b in groups[gi + 1]))
+        ):
             changes[group[0].index] = "short label inside the article"
     return _mark(doc, changes)
+
+
+def looks_like_subheading(text: str, following: str) -> bool:
+    """A short line that introduces what follows: numbered ("2. Authenticity"), ending in a
+    colon or question mark, or sharing a content word with the next paragraph ("Public cloud" /
+    "A public cloud is..."). Such lines are kept even when short."""
+    if _NUMBERED.match(text) or text.rstrip().endswith((":", "?")):
+        return True
+    content = {
+        w.lower() for w in words(text) if len(w) > 3 and w.lower() not in patterns.STOPWORDS
+    }
+    following_words = {w.lower() for w in words(following)}
+    return bool(content & following_words)
 
 
 def drop_trailing_headlines(doc: Document) -> Document:
