@@ -22,6 +22,8 @@ from cleaner.document import Block, BlockKind, Decoded, Document
 
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+# A table cell with this many words is page layout, not data (see _is_layout_table).
+LAYOUT_CELL_WORDS = 60
 _NAIVE_DROP = ("script", "style", "noscript", "template", "svg", "head")
 
 _TAG_KIND: dict[str, BlockKind] = {
@@ -78,7 +80,10 @@ def _flatten(container: Any) -> Iterator[tuple[BlockKind, str]]:
         yield "p", loose
     for child in container:
         kind = _TAG_KIND.get(child.tag)
-        if kind is not None:
+        if kind == "table" and _is_layout_table(child):
+            for cell in child.iter("cell"):
+                yield from _flatten(cell)
+        elif kind is not None:
             text = _element_text(child)
             if text:
                 yield kind, text
@@ -91,6 +96,17 @@ def _flatten(container: Any) -> Iterator[tuple[BlockKind, str]]:
         tail = _squash(child.tail or "")
         if tail:
             yield "p", tail
+
+
+def _is_layout_table(table: Any) -> bool:
+    """A table used for page layout rather than data: some cell holds a long run of text or
+    block elements. Its cells are then read as paragraphs instead of being joined into rows."""
+    for cell in table.iter("cell"):
+        if any(child.tag in _TAG_KIND for child in cell):
+            return True
+        if len(" ".join(cell.itertext()).split()) >= LAYOUT_CELL_WORDS:
+            return True
+    return False
 
 
 def _trafilatura(text: str, options: Options) -> Any:

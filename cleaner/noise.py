@@ -6,11 +6,12 @@ reason) or fills an empty metadata field; none rewrites text. Steps, in order:
 1. ``drop_patterns``: whole-block labels ("Share", "Advertisement", "Anzeige"...), short prefixed
    blocks (photo credits, cookie notices, "Read more: ..."), user phrases.
 2. ``drop_bylines`` / ``drop_datelines``: author and date lines; their content goes to metadata.
-3. ``drop_headline``: the headline repeated in the body; it becomes the title.
-4. Text mode only (no tags to go by): ``drop_outside_main_run`` finds the article as the
-   maximum-sum run of prose paragraphs and drops what lies outside it (menus, related headlines,
-   footers); ``drop_inline_labels`` drops short one-line labels inserted between paragraphs.
-5. HTML mode: ``drop_trailing_headlines`` removes related-article headlines after the story.
+3. Text mode (no tags to go by): ``drop_outside_main_run`` finds the article as the
+   maximum-sum run of prose units and drops what lies outside it (menus, related headlines,
+   footers); the headline just before the run becomes the title; ``drop_inline_labels`` drops
+   short one-line labels inserted between paragraphs.
+4. HTML mode: ``drop_headline`` drops the headline repeated in the body (it becomes the title)
+   and ``drop_trailing_headlines`` removes related-article headlines after the story.
 
 When unsure, a block stays: every rule needs positive evidence of noise.
 """
@@ -37,15 +38,21 @@ def words(text: str) -> list[str]:
 def word_count(text: str) -> int:
     """Words, counting scripts written without spaces (Chinese, Japanese) as one word per two
     characters, so a Japanese sentence is not mistaken for a one-word label."""
+    tokens = words(text)
+    if not patterns.CJK.search(text):
+        return len(tokens)
     total = 0
-    for token in words(text):
+    for token in tokens:
         cjk = len(patterns.CJK.findall(token))
         total += 1 + (cjk - 1) // 2 if cjk > 1 else 1
     return total
 
 
 def ends_sentence(text: str) -> bool:
-    return text.rstrip()[-1:] in patterns.TERMINAL
+    """Ends like a sentence; closing quotes and brackets count only around an ending
+    (a headline in quotes, «Посмотри на красотку», does not end a sentence)."""
+    core = text.rstrip().rstrip(patterns.CLOSERS)
+    return core[-1:] in patterns.TERMINAL
 
 
 def stopword_ratio(tokens: Sequence[str]) -> float:
@@ -61,6 +68,17 @@ def is_prose(text: str) -> bool:
     if n >= settings.PROSE_LONG_WORDS:
         return stopword_ratio(tokens) >= settings.PROSE_MIN_STOPWORD_RATIO or ends_sentence(text)
     return n >= settings.PROSE_MIN_WORDS and ends_sentence(text)
+
+
+def is_short_sentence(text: str) -> bool:
+    """A complete short sentence ('"That's correct," Volker said.'): capital or quote first,
+    a sentence ending last, at least a few words. Articles end on these; menus rarely do."""
+    stripped = text.strip()
+    return (
+        word_count(stripped) >= settings.SHORT_SENTENCE_MIN_WORDS
+        and (stripped[:1].isupper() or stripped[:1] in "\"'“‘«„")
+        and stripped.rstrip("\"'”’»)").endswith((".", "!", "?", "…"))
+    )
 
 
 def is_title_like(text: str) -> bool:
@@ -179,6 +197,8 @@ def drop_bylines(doc: Document) -> Document:
     changes: dict[int, str] = {}
     author = doc.author
     for block in doc.kept:
+        if block.kind == "head":  # "Von Risiken und Nebenwirkungen" is a subheading
+            continue
         name = byline_author(block.text)
         if name:
             changes[block.index] = "byline (author moved to metadata)"
@@ -193,29 +213,38 @@ def drop_datelines(doc: Document) -> Document:
 
 
 def drop_headline(doc: Document) -> Document:
-    """Drop the headline repeated at the top of the body; keep it as the title.
+    """HTML mode: drop the headline repeated at the top of the body; it becomes the title.
 
-    With a known title (HTML metadata), any of the first blocks similar to it goes. Without one
-    (plain text), the title-like line just before the first prose block is the headline.
+    Any of the first blocks similar to the page's title goes. The block's own text replaces the
+    metadata title, which often carries a site suffix ("... - Bondy Blog") or a section prefix.
     """
-    kept = doc.kept
-    head = kept[: settings.TITLE_SEARCH_BLOCKS]
+    if not doc.title:
+        return doc
+    head = doc.kept[: settings.TITLE_SEARCH_BLOCKS]
+    matches = [
+        b
+        for b in head
+        if is_title_like(b.text) and similarity(b.text, doc.title) >= settings.TITLE_SIMILARITY
+    ]
+    if not matches:
+        return doc
+    doc = _mark(doc, {b.index: "headline repeated (kept as title)" for b in matches})
+    return replace(doc, title=matches[0].text)
+
+
+def take_headline(doc: Document, run_start: int) -> Document:
+    """Text mode: the headline is the headline-like line nearest before the article's run
+    (menus and labels in between are skipped); it becomes the title.
+
+    Only lines already dropped as being before the article qualify, so no article text is lost.
+    """
     if doc.title:
-        changes = {
-            b.index: "headline repeated (kept as title)"
-            for b in head
-            if is_title_like(b.text) and similarity(b.text, doc.title) >= settings.TITLE_SIMILARITY
-        }
-        return _mark(doc, changes)
-    for position, block in enumerate(head):
-        if is_prose(block.text):
-            break
-        following = head[position + 1].text if position + 1 < len(head) else ""
-        if (
-            is_title_like(block.text)
-            and len(words(block.text)) >= 3
-            and not continues(block.text, following)
-        ):
+        return drop_headline(doc)
+    before = [b for b in doc.blocks if b.index < run_start]
+    for block in reversed(before[-settings.TITLE_SEARCH_BLOCKS :]):
+        if block.reason != "outside the main article (before it)":
+            continue
+        if is_headline_like(block.text) and word_count(block.text) >= 3:
             doc = _mark(doc, {block.index: "headline (moved to title)"})
             return replace(doc, title=block.text)
     return doc
@@ -260,6 +289,8 @@ def _unit_value(group: list[Block]) -> float:
     n = word_count(text)
     if is_prose(text) or any(is_prose(b.text) for b in kept):
         return float(n)
+    if is_short_sentence(text):
+        return settings.RUN_SHORT_SENTENCE_WEIGHT * n
     if len(kept) > 1:
         return settings.RUN_LIST_WEIGHT * n
     return -(settings.RUN_SHORT_PENALTY + settings.RUN_SHORT_WORD_PENALTY * n)
@@ -281,7 +312,8 @@ def main_run(groups: list[list[Block]]) -> tuple[int, int] | None:
 
 
 def drop_outside_main_run(doc: Document) -> Document:
-    """Text mode: keep the article's run of prose, drop the page chrome before and after it."""
+    """Text mode: keep the article's run of prose, drop the page chrome before and after it;
+    the headline-like line nearest before the run becomes the title."""
     groups = units(list(doc.blocks))
     run = main_run(groups)
     if run is None:
@@ -299,7 +331,7 @@ def drop_outside_main_run(doc: Document) -> Document:
             else:
                 where = "before" if i < start else "after"
                 changes[block.index] = f"outside the main article ({where} it)"
-    return _mark(doc, changes)
+    return take_headline(_mark(doc, changes), groups[start][0].index)
 
 
 def drop_inline_labels(doc: Document) -> Document:
@@ -340,7 +372,7 @@ def drop_trailing_headlines(doc: Document) -> Document:
     if last_prose is None:
         return doc
     tail = kept[last_prose + 1 :]
-    if not tail or not all(is_title_like(b.text) or b.kind == "head" for b in tail):
+    if not tail or not all(is_headline_like(b.text) or b.kind == "head" for b in tail):
         return doc
     if len(tail) < 2 and tail[0].kind != "head":
         return doc
@@ -354,11 +386,11 @@ def remove_noise(doc: Document, *, options: Options) -> Document:
     doc = drop_patterns(doc, options=options)
     doc = drop_bylines(doc)
     doc = drop_datelines(doc)
-    doc = drop_headline(doc)
     text_mode = all(b.kind == "line" for b in doc.blocks)
     if text_mode:
         doc = drop_outside_main_run(doc)
         doc = drop_inline_labels(doc)
     else:
+        doc = drop_headline(doc)
         doc = drop_trailing_headlines(doc)
     return doc

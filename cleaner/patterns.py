@@ -219,7 +219,8 @@ STOPWORDS: frozenset[str] = frozenset(
     было были""".split()
 )
 
-TERMINAL = ".!?…:;\"”’»)]。！？」』）"
+TERMINAL = ".!?…:;。！？"
+CLOSERS = "\"'”’»)]」』）"
 # Han ideographs and Japanese kana: scripts written without spaces between words.
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

@@ -140,6 +140,13 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     declared = _declared(data)
+    if declared in ("latin-1", "iso8859-1", "ascii"):
+        # As browsers do (WHATWG Encoding): these labels mean windows-1252, whose extra
+        # characters („ “ … €) pages declaring latin-1 use all the time.
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
     if declared and declared not in ("utf-8", "utf-16", "utf-32"):
         try:
             return data.decode(declared), declared

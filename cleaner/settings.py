@@ -34,6 +34,9 @@ RUN_LABEL_PENALTY = 0.5      # a block already matched by a pattern barely count
 RUN_SHORT_PENALTY = 2.0      # fixed cost of a non-prose line (menu item, label, headline)
 RUN_SHORT_WORD_PENALTY = 1.0  # plus this much per word of it
 RUN_LIST_WEIGHT = 0.5         # a multi-line paragraph that is not prose (a list) counts half
+RUN_SHORT_SENTENCE_WEIGHT = 0.5  # a complete short sentence ("That's correct," he said.) too
+# A short sentence needs at least this many words.
+SHORT_SENTENCE_MIN_WORDS = 3
 
 # Inside the main run, a single-line paragraph of at most this many words, with no sentence
 # ending and not continuing the previous line, is an inserted label ("Cars", "YouTube").
