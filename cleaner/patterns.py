@@ -155,6 +155,11 @@ PREFIXES: dict[str, tuple[str, ...]] = {
         "abonnez-vous", "inscrivez-vous", "suscríbete", "assine", "iscriviti",
         "подпишитесь",
     ),
+    "call to action": (
+        "click here", "tap here", "download the app", "get the app", "download our app",
+        "hier klicken", "klicken sie hier", "cliquez ici", "haga clic aquí", "haz clic aquí",
+        "clique aqui", "clicca qui", "нажмите здесь",
+    ),
     "cookie/consent notice": (
         "we use cookies", "this site uses cookies", "this website uses cookies",
         "by continuing to use", "by using this site", "by using our site", "cookies help us",

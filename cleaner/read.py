@@ -126,6 +126,18 @@ def _declared(data: bytes) -> str | None:
         return None
 
 
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a truncated character, one pasted latin-1 byte): decode it
+    as UTF-8 with U+FFFD for the broken bytes, rather than reading everything as cp1252 and
+    turning every valid character into mojibake. None when the bytes are not mostly UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    if good >= 4 * bad and bad <= max(4, len(data) // 1000):
+        return text
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode bytes to text; return the text and the name of the encoding used."""
     bom = _bom(data)
@@ -139,6 +151,9 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    almost = _mostly_utf8(data)
+    if almost is not None:
+        return almost, "utf-8 (invalid bytes replaced)"
     declared = _declared(data)
     if declared in ("latin-1", "iso8859-1", "ascii"):
         # As browsers do (WHATWG Encoding): these labels mean windows-1252, whose extra

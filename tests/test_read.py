@@ -105,3 +105,11 @@ def test_oversized_plain_input() -> None:
 )
 def test_sniff_kind(text: str, name: str, kind: str) -> None:
     assert sniff_kind(text, name) == kind
+
+
+def test_mostly_utf8_with_a_stray_byte_stays_utf8() -> None:
+    data = ("Le café était très bon — “parfait”. " * 20).encode() + b"\xff fin."
+    text, encoding = decode(data)
+    assert encoding == "utf-8 (invalid bytes replaced)"
+    assert text.startswith("Le café était très bon — “parfait”.")
+    assert text.count("\ufffd") == 1
