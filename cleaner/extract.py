@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import trafilatura
@@ -19,6 +20,7 @@ from lxml import etree
 
 from cleaner.config import Options
 from cleaner.document import Block, BlockKind, Decoded, Document
+from cleaner.read import fix_mojibake
 
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
@@ -155,7 +157,31 @@ def _meta(value: Any) -> str | None:
 
 
 def extract(decoded: Decoded, *, source: str, options: Options) -> Document:
-    """Build the document: blocks plus whatever metadata the extractor found."""
+    """Build the document: blocks plus metadata, with mojibake repaired in both."""
+    document = _extract(decoded, source=source, options=options)
+    repaired = False
+    blocks = []
+    for block in document.blocks:
+        text, fixed = fix_mojibake(block.text)
+        repaired |= fixed
+        blocks.append(replace(block, text=text) if fixed or text != block.text else block)
+    document = replace(
+        document,
+        blocks=tuple(blocks),
+        title=_fixed(document.title),
+        author=_fixed(document.author),
+        sitename=_fixed(document.sitename),
+    )
+    if repaired:
+        document = document.warn("repaired mojibake (text had been decoded with the wrong charset)")
+    return document
+
+
+def _fixed(value: str | None) -> str | None:
+    return fix_mojibake(value)[0] if value else value
+
+
+def _extract(decoded: Decoded, *, source: str, options: Options) -> Document:
     if decoded.kind == "text":
         return Document(source, decoded, tuple(text_blocks(decoded.text)))
     try:

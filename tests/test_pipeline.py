@@ -85,3 +85,10 @@ def test_random_markup_as_html(data: str) -> None:
     except InputError:
         return
     assert isinstance(result.text, str)
+
+
+def test_mojibake_text_is_repaired_with_warning() -> None:
+    text = "The café’s owner said the new menu would be ready by Friday, “as promised”."
+    result = clean(text.encode().decode("cp1252", errors="replace").encode(), name="m.txt")
+    assert result.text.startswith("The café’s owner said")
+    assert any("mojibake" in w for w in result.metadata["warnings"])

@@ -5,7 +5,7 @@ import gzip
 import pytest
 
 from cleaner.errors import InputError
-from cleaner.read import decode, gunzip, read, sniff_kind
+from cleaner.read import decode, fix_mojibake, gunzip, read, sniff_kind
 
 LIMIT = 10_000_000
 
@@ -44,17 +44,17 @@ def test_undeclared_cp1252_is_detected() -> None:
     assert "crème brûlée" in text
 
 
-def test_mojibake_is_repaired_with_warning() -> None:
+def test_mojibake_is_repaired_and_reported() -> None:
     broken = "The café’s owner said “no“.".encode().decode("cp1252")
     assert broken == "The cafÃ©â€™s owner said â€œnoâ€œ."
-    decoded = read(broken.encode("utf-8"), name="a.txt", max_bytes=LIMIT)
-    assert decoded.text == "The café’s owner said “no“."
-    assert any("mojibake" in w for w in decoded.warnings)
+    assert fix_mojibake(broken) == ("The café’s owner said “no“.", True)
+    assert fix_mojibake("plain ascii") == ("plain ascii", False)
+    assert fix_mojibake("Grüße, “quoted”") == ("Grüße, “quoted”", False)
 
 
 def test_quotes_and_fullwidth_are_not_touched() -> None:
     text = "“Quoted” text with ＡＢＣ full-width and ﬁ ligature."
-    assert read(text, name="a.txt", max_bytes=LIMIT).text == text
+    assert fix_mojibake(text) == (text, False)
 
 
 def test_gzip_roundtrip_and_multimember() -> None:
@@ -113,3 +113,10 @@ def test_mostly_utf8_with_a_stray_byte_stays_utf8() -> None:
     assert encoding == "utf-8 (invalid bytes replaced)"
     assert text.startswith("Le café était très bon — “parfait”.")
     assert text.count("\ufffd") == 1
+
+
+def test_a_few_stray_nuls_are_removed_not_fatal() -> None:
+    data = b"<html><body><p>" + b"Real text of a page. " * 200 + b"\x00\x00</p></body></html>"
+    decoded = read(data, name="a.html", max_bytes=LIMIT)
+    assert "\x00" not in decoded.text
+    assert "removed stray NUL bytes" in decoded.warnings

@@ -1,0 +1,259 @@
+"""The benchmark corpora: where their files are, what their gold is, which split is untuned.
+
+Data sources (read-only, under ``/work/shared/data`` or ``$CLEANER_BENCH_DATA``):
+
+* ScrapingHub article-extraction benchmark, 181 news pages with ``articleBody`` gold
+  (Zyte / ScrapingHub, https://github.com/scrapinghub/article-extraction-benchmark, MIT).
+* WCXB, Web Content eXtraction Benchmark, dev split (Murrough Foley, 2026,
+  https://github.com/murroughfoley/wcx, CC-BY-4.0); only its ``article`` pages are used.
+* trafilatura's evaluation set, 990 pages with ``with`` / ``without`` snippets
+  (Adrien Barbaresi, https://github.com/adbar/trafilatura ``tests/``, Apache-2.0).
+* ``text-corpora/``: plain-text inputs built from the ScrapingHub and WCXB pages (naive
+  scraper output and seed-style noisy copies of the gold); same licences as their sources.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Kind = Literal["html", "text"]
+
+DEFAULT_DATA = Path("/work/shared/data")
+TRAFILATURA_ARCHIVE = "trafilatura-tests-eval-cache-html.tar.xz"
+
+
+def data_dir() -> Path:
+    """The shared evaluation data: ``$CLEANER_BENCH_DATA`` if set, else ``/work/shared/data``."""
+    return Path(os.environ.get("CLEANER_BENCH_DATA") or DEFAULT_DATA)
+
+
+def cache_dir() -> Path:
+    """Where unpacked archives go: outside the repository, so nothing large is ever committed.
+    ``$CLEANER_BENCH_CACHE``, else ``$XDG_CACHE_HOME/cleaner-bench``, else
+    ``~/.cache/cleaner-bench``."""
+    explicit = os.environ.get("CLEANER_BENCH_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cleaner-bench"
+
+
+def is_untuned(doc_id: str) -> bool:
+    """True for the fixed held-out ("untuned") split of the WCXB dev pages: numeric id % 5 == 0.
+
+    No rule, threshold, word list or model of ``cleaner`` may ever be fitted, chosen or checked
+    by looking at these pages (in any of their forms: ``wcxb-html``, ``wcxb-naive``,
+    ``wcxb-seed``, ``wcxb-gold``, which share ids). Their score is the honest estimate of how
+    tuning on the other 80 % generalises; once it has been used to choose between variants it
+    stops being one. The split is by id, not at random, so it never moves between runs.
+
+    >>> [i for i in ("0005", "0010", "0011", "1495") if is_untuned(i)]
+    ['0005', '0010', '1495']
+    """
+    return int(doc_id) % 5 == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """One input document and what it is scored against.
+
+    ``path`` is the file a system reads; ``name`` is the file name given to ``cleaner.clean``
+    (its extension picks HTML or text parsing); ``text`` replaces the file when the input is
+    built in memory (the gold fed back in); ``gold`` is the reference article text, empty for
+    snippet-scored pages, whose annotations are in ``item``.
+    """
+
+    id: str
+    name: str
+    gold: str = ""
+    path: Path | None = None
+    text: str | None = None
+    item: dict[str, Any] | None = None
+
+    def read(self) -> bytes:
+        """The input bytes, exactly as a user would hand them to ``cleaner``."""
+        if self.text is not None:
+            return self.text.encode("utf-8")
+        if self.path is None:
+            raise ValueError(f"{self.id}: document has neither a path nor a text")
+        return self.path.read_bytes()
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """A named set of documents, the metrics it is scored with and the systems run on it."""
+
+    name: str
+    kind: Kind
+    docs: list[Doc]
+    metrics: tuple[str, ...]
+    systems: tuple[str, ...]
+    description: str
+    splits: dict[str, Callable[[str], bool]] = field(default_factory=dict)
+
+
+HTML_SYSTEMS = ("cleaner", "trafilatura")
+TEXT_SYSTEMS = ("cleaner", "as-is", "justext", "c4-filter")
+WCXB_SPLITS: dict[str, Callable[[str], bool]] = {
+    "untuned": is_untuned,
+    "tuning": lambda doc_id: not is_untuned(doc_id),
+}
+
+
+def _json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def scrapinghub_html(root: Path) -> Corpus:
+    """The 181 ScrapingHub pages (gzipped HTML) against their ``articleBody``."""
+    gold = _json(root / "scrapinghub" / "ground-truth.json")
+    docs = [
+        Doc(
+            id=doc_id,
+            name=f"{doc_id}.html.gz",
+            gold=gold[doc_id].get("articleBody") or "",
+            path=root / "scrapinghub" / "html" / f"{doc_id}.html.gz",
+        )
+        for doc_id in sorted(gold)
+    ]
+    return Corpus(
+        "scrapinghub-html",
+        "html",
+        docs,
+        ("scrapinghub",),
+        HTML_SYSTEMS,
+        "ScrapingHub article-extraction benchmark, HTML pages vs articleBody",
+    )
+
+
+def wcxb_html(root: Path) -> Corpus:
+    """WCXB dev pages whose primary type is ``article`` and whose ``main_content`` is set."""
+    base = root / "wcxb" / "dev"
+    docs: list[Doc] = []
+    for gt_path in sorted((base / "ground-truth").glob("*.json")):
+        record = _json(gt_path)
+        page_type = ((record.get("_internal") or {}).get("page_type") or {}).get("primary")
+        content = (record.get("ground_truth") or {}).get("main_content") or ""
+        if page_type != "article" or not content.strip():
+            continue
+        doc_id = gt_path.stem
+        docs.append(
+            Doc(
+                id=doc_id,
+                name=f"{doc_id}.html.gz",
+                gold=content,
+                path=base / "html" / f"{doc_id}.html.gz",
+            )
+        )
+    return Corpus(
+        "wcxb-html",
+        "html",
+        docs,
+        ("scrapinghub", "wcxb"),
+        HTML_SYSTEMS,
+        "WCXB dev, article pages, HTML vs main_content",
+        WCXB_SPLITS,
+    )
+
+
+def unpack_trafilatura_eval(root: Path) -> Path:
+    """Unpack trafilatura's page archive once into the cache and return that folder.
+
+    A stamp file records the archive's size and mtime; a changed archive is unpacked again.
+    Unpacking goes to a temporary sibling folder renamed into place, so an interrupted run
+    never leaves a half-filled cache behind.
+    """
+    archive = root / "trafilatura-eval" / TRAFILATURA_ARCHIVE
+    target = cache_dir() / "trafilatura-eval"
+    stat = archive.stat()
+    stamp = f"{archive.name} {stat.st_size} {int(stat.st_mtime)}\n"
+    stamp_file = target / ".unpacked"
+    if stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == stamp:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="trafilatura-eval.", dir=target.parent))
+    try:
+        with tarfile.open(archive, "r:xz") as tar:
+            tar.extractall(tmp, filter="data")
+        (tmp / ".unpacked").write_text(stamp, encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return target
+
+
+def trafilatura_eval(root: Path) -> Corpus:
+    """trafilatura's evaluation pages, scored by snippets. As upstream, a page's ``file`` is
+    looked up in ``cache/`` first, then ``eval/``; a page whose file is missing is an error."""
+    evaldata: dict[str, dict[str, Any]] = _json(root / "trafilatura-eval" / "evaldata.json")
+    unpacked = unpack_trafilatura_eval(root)
+    docs: list[Doc] = []
+    for url, item in evaldata.items():
+        found = [unpacked / sub / item["file"] for sub in ("cache", "eval")]
+        path = next((p for p in found if p.is_file()), None)
+        if path is None:
+            raise FileNotFoundError(f"trafilatura-eval: {item['file']} not in the archive")
+        docs.append(Doc(id=url, name=item["file"], path=path, item=item))
+    return Corpus(
+        "trafilatura-eval",
+        "html",
+        docs,
+        ("snippet",),
+        HTML_SYSTEMS,
+        "trafilatura evaluation set (mostly German), with/without snippets",
+    )
+
+
+def _text_corpus(root: Path, source: str, variant: str, name: str) -> Corpus:
+    """A text corpus: ``text-corpora/<source>/<variant>/<id>.txt`` vs ``gold.json``; the
+    ``gold`` variant feeds the gold text itself back in (``cleaner`` should leave it alone)."""
+    base = root / "text-corpora" / source
+    gold: dict[str, dict[str, Any]] = _json(base / "gold.json")
+    docs: list[Doc] = []
+    for doc_id in sorted(gold):
+        text = gold[doc_id].get("text") or ""
+        if variant == "gold":
+            docs.append(Doc(id=doc_id, name=f"{doc_id}.txt", gold=text, text=text))
+        else:
+            path = base / variant / f"{doc_id}.txt"
+            docs.append(Doc(id=doc_id, name=f"{doc_id}.txt", gold=text, path=path))
+    wcxb = source.startswith("wcxb")
+    label = {"naive-text": "naive scraper text", "seed-style": "seed-style noisy text"}
+    return Corpus(
+        name,
+        "text",
+        docs,
+        ("scrapinghub", "wcxb") if wcxb else ("scrapinghub",),
+        TEXT_SYSTEMS,
+        f"{source} {label.get(variant, 'gold text fed back in')} vs gold",
+        WCXB_SPLITS if wcxb else {},
+    )
+
+
+CORPORA: dict[str, Callable[[Path], Corpus]] = {
+    "scrapinghub-html": scrapinghub_html,
+    "wcxb-html": wcxb_html,
+    "trafilatura-eval": trafilatura_eval,
+    "sh-naive": lambda root: _text_corpus(root, "scrapinghub", "naive-text", "sh-naive"),
+    "sh-seed": lambda root: _text_corpus(root, "scrapinghub", "seed-style", "sh-seed"),
+    "wcxb-naive": lambda root: _text_corpus(root, "wcxb-dev", "naive-text", "wcxb-naive"),
+    "wcxb-seed": lambda root: _text_corpus(root, "wcxb-dev", "seed-style", "wcxb-seed"),
+    "sh-gold": lambda root: _text_corpus(root, "scrapinghub", "gold", "sh-gold"),
+    "wcxb-gold": lambda root: _text_corpus(root, "wcxb-dev", "gold", "wcxb-gold"),
+}
+
+
+def load_corpus(name: str, root: Path | None = None) -> Corpus:
+    """Build corpus ``name`` (a key of :data:`CORPORA`) from the data folder."""
+    return CORPORA[name](root or data_dir())
