@@ -1,6 +1,6 @@
 """The benchmark corpora: where their files are, what their gold is, which split is untuned.
 
-Data sources (read-only, under ``/work/shared/data`` or ``$CLEANER_BENCH_DATA``):
+Data sources (read-only, under ``../shared/data`` or ``$CLEANER_BENCH_DATA``):
 
 * ScrapingHub article-extraction benchmark, 181 news pages with ``articleBody`` gold
   (Zyte / ScrapingHub, https://github.com/scrapinghub/article-extraction-benchmark, MIT).
@@ -26,12 +26,13 @@ from typing import Any, Literal
 
 Kind = Literal["html", "text"]
 
-DEFAULT_DATA = Path("/work/shared/data")
+# The shared data sits beside the repository: <parent>/shared/data (also on CI).
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 TRAFILATURA_ARCHIVE = "trafilatura-tests-eval-cache-html.tar.xz"
 
 
 def data_dir() -> Path:
-    """The shared evaluation data: ``$CLEANER_BENCH_DATA`` if set, else ``/work/shared/data``."""
+    """The shared evaluation data: ``$CLEANER_BENCH_DATA`` if set, else ``../shared/data``."""
     return Path(os.environ.get("CLEANER_BENCH_DATA") or DEFAULT_DATA)
 
 
