@@ -5,12 +5,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint eval check-metric clean-out help
+.PHONY: setup run test lint eval gate check-metric clean-out help
 
 help:
 	@echo "make run     set up, then clean fixtures/inputs into out/"
 	@echo "make test    set up, then lint, type-check and run the tests"
 	@echo "make eval    set up, then score cleaner and baselines on ../shared/data"
+	@echo "make gate    the quality gate alone (pinned subset, floors), with its table"
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 2; }
@@ -32,6 +33,9 @@ test: lint
 
 eval: $(STAMP)
 	$(BIN)/python -m bench.eval
+
+gate: $(STAMP)
+	$(BIN)/python -m pytest tests/gate -s
 
 check-metric: $(STAMP)
 	$(BIN)/python -m bench.check_metric
