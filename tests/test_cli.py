@@ -131,3 +131,20 @@ def test_version_and_module_entry_point() -> None:
         [sys.executable, "-m", "cleaner", "--version"], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0 and proc.stdout.startswith("cleaner ")
+
+
+def test_files_given_directly_map_by_name(tmp_path: Path) -> None:
+    _tree(tmp_path / "src")
+    code, _out, err = invoke(
+        "clean",
+        str(tmp_path / "src" / "a" / "b" / "page.html"),
+        str(tmp_path / "src" / "top.text"),
+        "--out",
+        str(tmp_path / "out"),
+        "--verbose",
+    )
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "cleaner-report.json", "page.json", "page.txt", "top.json", "top.txt",
+    ]
+    assert "cleaned page.html" in err and "cleaned top.text" in err
