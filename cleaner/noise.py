@@ -123,6 +123,8 @@ def pattern_reason(text: str, *, user_phrases: frozenset[str] = frozenset()) -> 
         if regex.match(text):
             return reason
     n = len(words(text))
+    if n <= settings.FOOTER_MAX_WORDS and patterns.FOOTER_PHRASES.search(text):
+        return "copyright/footer"
     if n <= settings.PREFIX_MAX_WORDS:
         prose = is_prose(text)
         for reason, regex in patterns.PREFIX_PATTERNS:
@@ -212,6 +214,19 @@ def drop_datelines(doc: Document) -> Document:
     return _mark(doc, changes)
 
 
+def strip_site_name(title: str, sitename: str | None) -> str:
+    """Remove the site name a page title carries ("Headline - Bondy Blog" -> "Headline")."""
+    if not sitename:
+        return title
+    lowered, site = title.lower(), sitename.lower()
+    for separator in patterns.TITLE_SEPARATORS:
+        if lowered.endswith(separator + site) and len(title) > len(separator + site):
+            return title[: -len(separator + site)].rstrip()
+        if lowered.startswith(site + separator) and len(title) > len(site + separator):
+            return title[len(site + separator) :].lstrip()
+    return title
+
+
 def drop_headline(doc: Document) -> Document:
     """HTML mode: drop the headline repeated at the top of the body; it becomes the title.
 
@@ -220,6 +235,9 @@ def drop_headline(doc: Document) -> Document:
     """
     if not doc.title:
         return doc
+    title = strip_site_name(doc.title, doc.sitename)
+    if title != doc.title:
+        doc = replace(doc, title=title)
     head = doc.kept[: settings.TITLE_SEARCH_BLOCKS]
     matches = [
         b

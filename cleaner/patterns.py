@@ -179,6 +179,18 @@ PREFIXES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Phrases that mark a short block as a footer wherever they stand in it
+# ("2025 ABC, Inc., WABC-TV New York. All Rights Reserved.").
+FOOTER_PHRASES = re.compile(
+    r"all rights reserved|alle rechte vorbehalten|tous droits réservés|"
+    r"todos los derechos reservados|todos os direitos reservados|tutti i diritti riservati|"
+    r"все права защищены",
+    re.IGNORECASE,
+)
+
+# Separators between a headline and the site name in a page title ("Headline - Site").
+TITLE_SEPARATORS: tuple[str, ...] = (" - ", " | ", " – ", " — ", " : ", " :: ", " · ", " » ")
+
 # Prefix categories that apply even to a block reading as prose (a cookie notice is a sentence);
 # the others (credits, bylines, copyright lines, "Read more" teasers) only to non-prose blocks,
 # so "Copyright law changed in 2019 after years of debate." stays.

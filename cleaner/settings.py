@@ -41,3 +41,6 @@ SHORT_SENTENCE_MIN_WORDS = 3
 # Inside the main run, a single-line paragraph of at most this many words, with no sentence
 # ending and not continuing the previous line, is an inserted label ("Cars", "YouTube").
 INLINE_LABEL_MAX_WORDS = 3
+
+# A block containing "All rights reserved" (or its translation) is a footer up to this length.
+FOOTER_MAX_WORDS = 25

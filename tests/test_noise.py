@@ -5,7 +5,14 @@ import pytest
 from cleaner.config import Options
 from cleaner.document import Decoded, Document
 from cleaner.extract import text_blocks
-from cleaner.noise import byline_author, is_dateline, is_prose, pattern_reason, remove_noise
+from cleaner.noise import (
+    byline_author,
+    is_dateline,
+    is_prose,
+    pattern_reason,
+    remove_noise,
+    strip_site_name,
+)
 from tests.conftest import read_cases
 
 
@@ -109,3 +116,18 @@ def test_menu_before_article_and_footer_after_are_dropped() -> None:
         f"Paragraph {i} of the story tells what happened next, in a complete sentence."
         for i in range(5)
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("A Paris-8, un peu de tension - Bondy Blog", "Bondy Blog", "A Paris-8, un peu de tension"),
+        ("Reuters | Oil prices fall", "Reuters", "Oil prices fall"),
+        ("Plumbers wanted : NPR", "NPR", "Plumbers wanted"),
+        ("Chronik: Lotte Tobisch ist tot", "wien.ORF.at", "Chronik: Lotte Tobisch ist tot"),
+        ("Bondy Blog", "Bondy Blog", "Bondy Blog"),
+        ("Headline without site", None, "Headline without site"),
+    ],
+)
+def test_strip_site_name(title: str, site: str | None, expected: str) -> None:
+    assert strip_site_name(title, site) == expected
