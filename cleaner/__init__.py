@@ -8,6 +8,7 @@
 from cleaner.config import Options
 from cleaner.errors import CleanerError, ConfigError, InputError
 from cleaner.pipeline import CleanResult, clean, explain
+from cleaner.profile import Profile
 from cleaner.version import __version__
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "ConfigError",
     "InputError",
     "Options",
+    "Profile",
     "__version__",
     "clean",
     "explain",

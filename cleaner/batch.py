@@ -13,14 +13,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from cleaner import settings
 from cleaner.config import Options
 from cleaner.errors import CleanerError, InputError
 from cleaner.pipeline import clean
-from cleaner.read import SUPPORTED_SUFFIXES
+from cleaner.profile import Profile, candidate_lines, learn
+from cleaner.read import SUPPORTED_SUFFIXES, read
 from cleaner.version import __version__
 from cleaner.write import atomic_write, metadata_json, remove_stale_temps, write_outputs
 
@@ -158,16 +160,55 @@ def _process_star(args: tuple[Job, Options]) -> Outcome:
     return process(*args)
 
 
+def scan(job: Job, options: Options) -> set[str]:
+    """First pass for a batch profile: the candidate lines of one plain-text input.
+
+    HTML inputs are not scanned: trafilatura already removes most of their page chrome, and a
+    second extraction per page would double the cost of the run. Unreadable files count as
+    empty here; the second pass reports them.
+    """
+    try:
+        decoded = read(job.path.read_bytes(), name=job.source, max_bytes=options.max_bytes)
+    except (OSError, InputError):
+        return set()
+    if decoded.kind != "text":
+        return set()
+    return candidate_lines(decoded.text, max_words=settings.PROFILE_MAX_WORDS)
+
+
+def _scan_star(args: tuple[Job, Options]) -> set[str]:
+    return scan(*args)
+
+
+def learn_profile(jobs: list[Job], options: Options, *, workers: int = 1) -> Profile:
+    """Learn the batch's boilerplate lines from every plain-text input (see :func:`scan`)."""
+    work = [(job, options) for job in jobs]
+    if workers > 1 and len(work) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            found = list(pool.map(_scan_star, work, chunksize=_chunksize(len(work), workers)))
+    else:
+        found = [_scan_star(item) for item in work]
+    return learn(
+        found, min_files=settings.PROFILE_MIN_FILES, min_share=settings.PROFILE_MIN_SHARE
+    )
+
+
+def _chunksize(n: int, workers: int) -> int:
+    return max(1, min(16, n // (workers * 4)))
+
+
 @dataclass(slots=True)
 class RunReport:
     cleaned: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    profile_lines: int | None = None
 
     def as_json(self, options: Options) -> dict[str, Any]:
         return {
             "cleaner_version": __version__,
             "options": options.fingerprint(),
+            "profile_lines": self.profile_lines,
             "counts": {
                 "cleaned": self.cleaned,
                 "skipped": len(self.skipped),
@@ -184,6 +225,8 @@ def run(
     *,
     options: Options,
     jobs: int = 1,
+    batch_profile: bool = False,
+    save_profile: Path | None = None,
     on_error: Callable[[str, str], None] | None = None,
     on_progress: Callable[[Outcome], None] | None = None,
     total: Callable[[int], None] | None = None,
@@ -191,10 +234,20 @@ def run(
     """Clean every input into ``out`` and write ``out/cleaner-report.json``.
 
     ``on_error(source, reason)`` is called once per failed file, in input order; ``on_progress``
-    after each file. Raises :class:`CleanerError` only when ``out`` itself cannot be written.
+    after each file. With ``batch_profile`` (and no profile in ``options``) a first pass learns
+    the batch's recurring boilerplate lines; ``save_profile`` writes the profile used.
+    Raises :class:`CleanerError` only when ``out`` itself cannot be written.
     """
     the_plan = plan(inputs, out)
     report = RunReport(skipped=list(the_plan.skipped))
+    if batch_profile and options.profile is None:
+        options = replace(options, profile=learn_profile(the_plan.jobs, options, workers=jobs))
+    if save_profile is not None:
+        try:
+            (options.profile or Profile(frozenset())).save(save_profile)
+        except OSError as exc:
+            raise CleanerError(f"{save_profile}: cannot write profile: {exc.strerror}") from exc
+    report.profile_lines = len(options.profile.lines) if options.profile else None
 
     def fail(source: str, reason: str) -> None:
         report.failed.append((source, reason))
@@ -216,7 +269,7 @@ def run(
     if jobs > 1 and len(work) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             outcomes: Iterable[Outcome] = pool.map(
-                _process_star, work, chunksize=max(1, min(16, len(work) // (jobs * 4)))
+                _process_star, work, chunksize=_chunksize(len(work), jobs)
             )
             _collect(outcomes, report, fail, on_progress)
     else:

@@ -19,6 +19,7 @@ from cleaner.config import Options, load_pyproject, read_noise_phrases
 from cleaner.errors import CleanerError, ConfigError, InputError
 from cleaner.pipeline import CleanResult, explain
 from cleaner.pipeline import clean as clean_one
+from cleaner.profile import Profile
 from cleaner.version import __version__
 
 app = typer.Typer(
@@ -64,6 +65,13 @@ PhrasesOption = Annotated[
 NoNoiseOption = Annotated[
     bool, typer.Option("--no-noise", help="Skip the noise stage (extractor output as it is).")
 ]
+ProfileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--profile",
+        help="Use a saved batch profile (recurring boilerplate lines) instead of learning one.",
+    ),
+]
 ConfigOption = Annotated[
     Path | None,
     typer.Option(help="pyproject.toml with a [tool.cleaner] table (default: ./pyproject.toml)."),
@@ -71,7 +79,11 @@ ConfigOption = Annotated[
 
 
 def build_options(
-    favor: str | None, phrases: Path | None, no_noise: bool, config: Path | None
+    favor: str | None,
+    phrases: Path | None,
+    no_noise: bool,
+    config: Path | None,
+    profile: Path | None = None,
 ) -> Options:
     """Options from, in rising priority: defaults, [tool.cleaner] of a pyproject, flags."""
     settings: dict[str, Any] = {}
@@ -90,6 +102,8 @@ def build_options(
         )
     if no_noise:
         settings["remove_noise"] = False
+    if profile is not None:
+        settings["profile"] = Profile.load(profile)
     return Options().merged(**settings)
 
 
@@ -115,6 +129,18 @@ def clean(
     noise_phrases: PhrasesOption = None,
     no_noise: NoNoiseOption = False,
     config: ConfigOption = None,
+    profile: ProfileOption = None,
+    no_batch_profile: Annotated[
+        bool,
+        typer.Option(
+            "--no-batch-profile",
+            help="Do not learn recurring boilerplate lines from the batch in a first pass.",
+        ),
+    ] = False,
+    save_profile: Annotated[
+        Path | None,
+        typer.Option(help="Write the batch profile used to this JSON file (for --profile)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Print each file as it is done.")
@@ -122,7 +148,7 @@ def clean(
 ) -> None:
     """Clean files or folders into OUT (.txt + .json per input), or stdin to stdout."""
     try:
-        options = build_options(favor, noise_phrases, no_noise, config)
+        options = build_options(favor, noise_phrases, no_noise, config, profile)
     except ConfigError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(EXIT_USAGE) from exc
@@ -152,6 +178,8 @@ def clean(
             out,
             options=options,
             jobs=jobs,
+            batch_profile=not no_batch_profile,
+            save_profile=save_profile,
             on_error=on_error,
             on_progress=on_progress,
         )
@@ -201,10 +229,11 @@ def explain_command(
     noise_phrases: PhrasesOption = None,
     no_noise: NoNoiseOption = False,
     config: ConfigOption = None,
+    profile: ProfileOption = None,
 ) -> None:
     """Show every input block with KEEP/DROP and the reason, then the metadata."""
     try:
-        options = build_options(favor, noise_phrases, no_noise, config)
+        options = build_options(favor, noise_phrases, no_noise, config, profile)
         data, name = _read_input(path)
     except ConfigError as exc:
         _err(f"error: {exc}")

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from cleaner.errors import ConfigError
+from cleaner.profile import Profile
 
 Favor = Literal["balanced", "precision", "recall"]
 
@@ -33,6 +34,8 @@ class Options:
         max_bytes: cap on the (decompressed) input size; larger inputs are an error, which keeps a
             gzip bomb or a runaway file from exhausting memory.
         language_chars: how much of the clean text language detection reads.
+        profile: boilerplate lines learned over a batch (see :mod:`cleaner.profile`); blocks
+            equal to one of them are dropped as ``recurring boilerplate``.
     """
 
     favor: Favor = "balanced"
@@ -41,10 +44,13 @@ class Options:
     noise_phrases: tuple[str, ...] = ()
     max_bytes: int = 64 * 1024 * 1024
     language_chars: int = 10_000
+    profile: Profile | None = None
 
     def fingerprint(self) -> str:
         """A short stable hash of every option; equal options give equal fingerprints."""
-        blob = json.dumps(asdict(self), sort_keys=True, ensure_ascii=True)
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "profile"}
+        values["profile"] = self.profile.digest() if self.profile else None
+        blob = json.dumps(values, sort_keys=True, ensure_ascii=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def merged(self, **overrides: Any) -> Options:

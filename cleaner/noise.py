@@ -5,6 +5,7 @@ reason) or fills an empty metadata field; none rewrites text. Steps, in order:
 
 1. ``drop_patterns``: whole-block labels ("Share", "Advertisement", "Anzeige"...), short prefixed
    blocks (photo credits, cookie notices, "Read more: ..."), user phrases.
+   ``drop_recurring``: lines a batch profile found in many files of the batch.
 2. ``drop_bylines`` / ``drop_datelines``: author and date lines; their content goes to metadata.
 3. Text mode (no tags to go by): ``drop_outside_main_run`` finds the article as the
    maximum-sum run of prose units and drops what lies outside it (menus, related headlines,
@@ -195,6 +196,15 @@ def drop_patterns(doc: Document, *, options: Options) -> Document:
     return _mark(doc, changes)
 
 
+def drop_recurring(doc: Document, *, options: Options) -> Document:
+    """Blocks that recur across the batch (menus, share rows, footers of one site)."""
+    profile = options.profile
+    if not profile or not profile.lines:
+        return doc
+    reason = f"recurring boilerplate (in {profile.min_files}+ files of the batch)"
+    return _mark(doc, {b.index: reason for b in doc.kept if b.text in profile})
+
+
 def drop_bylines(doc: Document) -> Document:
     changes: dict[int, str] = {}
     author = doc.author
@@ -242,7 +252,7 @@ def drop_headline(doc: Document) -> Document:
     matches = [
         b
         for b in head
-        if is_title_like(b.text) and similarity(b.text, doc.title) >= settings.TITLE_SIMILARITY
+        if is_title_like(b.text) and similarity(b.text, title) >= settings.TITLE_SIMILARITY
     ]
     if not matches:
         return doc
@@ -402,6 +412,7 @@ def remove_noise(doc: Document, *, options: Options) -> Document:
     if not options.remove_noise:
         return doc
     doc = drop_patterns(doc, options=options)
+    doc = drop_recurring(doc, options=options)
     doc = drop_bylines(doc)
     doc = drop_datelines(doc)
     text_mode = all(b.kind == "line" for b in doc.blocks)

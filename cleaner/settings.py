@@ -44,3 +44,11 @@ INLINE_LABEL_MAX_WORDS = 3
 
 # A block containing "All rights reserved" (or its translation) is a footer up to this length.
 FOOTER_MAX_WORDS = 25
+
+# Batch profiles (cleaner/profile.py): a line is boilerplate when it occurs in at least this many
+# files of the batch, and in at least this share of them; only lines of at most PROFILE_MAX_WORDS
+# words that do not end like a sentence are counted (repeated short sentences such as "He said."
+# are language, not chrome).
+PROFILE_MIN_FILES = 5
+PROFILE_MIN_SHARE = 0.0
+PROFILE_MAX_WORDS = 12

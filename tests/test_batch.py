@@ -8,6 +8,7 @@ import pytest
 
 from cleaner.batch import REPORT_NAME, output_stem, plan, run
 from cleaner.config import Options
+from cleaner.profile import Profile
 from tests.test_extract import PAGE
 
 GOOD_TEXT = (
@@ -98,3 +99,43 @@ def test_bad_files_fail_alone(tmp_path: Path) -> None:
     assert report.cleaned == 4
     assert not (tmp_path / "out" / "empty.txt").exists()
     assert (tmp_path / "out" / "latin.txt").read_text(encoding="utf-8").startswith("Ein schöner")
+
+
+def _site(root: Path, n: int) -> None:
+    root.mkdir(parents=True)
+    for i in range(n):
+        (root / f"story{i}.txt").write_text(
+            "Home\n\nLocal News Network\n\n"
+            f"Story number {i} begins with a sentence that is long enough to be prose.\n\n"
+            "Weather Center And Forecast\n\n"
+            f"Story number {i} continues with another sentence of the article here.\n\n"
+            "Contact the Newsroom\n",
+            encoding="utf-8",
+        )
+
+
+def test_batch_profile_drops_recurring_lines(tmp_path: Path) -> None:
+    _site(tmp_path / "src", 6)
+    run([tmp_path / "src"], tmp_path / "on", options=Options(), batch_profile=True)
+    run([tmp_path / "src"], tmp_path / "off", options=Options(), batch_profile=False)
+    on = json.loads((tmp_path / "on" / "story0.json").read_text())
+    off = (tmp_path / "off" / "story0.txt").read_text()
+    reasons = {r["text"]: r["reason"] for r in on["removed"]}
+    assert reasons["Weather Center And Forecast"].startswith("recurring boilerplate")
+    assert "Weather Center And Forecast" in off  # 4 words: only the profile catches it
+    assert (tmp_path / "on" / "story0.txt").read_text().count("Story number 0") == 2
+
+
+def test_saved_profile_gives_the_same_output(tmp_path: Path) -> None:
+    _site(tmp_path / "src", 6)
+    run(
+        [tmp_path / "src"],
+        tmp_path / "a",
+        options=Options(),
+        batch_profile=True,
+        save_profile=tmp_path / "profile.json",
+    )
+    profile = Profile.load(tmp_path / "profile.json")
+    assert "weather center and forecast" in profile.lines
+    run([tmp_path / "src"], tmp_path / "b", options=Options(profile=profile))
+    assert _snapshot(tmp_path / "a") == _snapshot(tmp_path / "b")

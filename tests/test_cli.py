@@ -148,3 +148,24 @@ def test_files_given_directly_map_by_name(tmp_path: Path) -> None:
         "cleaner-report.json", "page.json", "page.txt", "top.json", "top.txt",
     ]
     assert "cleaned page.html" in err and "cleaned top.text" in err
+
+
+def test_batch_profile_flags(tmp_path: Path) -> None:
+    from tests.test_batch import _site
+
+    _site(tmp_path / "src", 6)
+    saved = tmp_path / "profile.json"
+    code, _o, err = invoke(
+        "clean", str(tmp_path / "src"), "-o", str(tmp_path / "on"), "--save-profile", str(saved)
+    )
+    assert code == 0, err
+    assert "Weather Center And Forecast" not in (tmp_path / "on" / "story1.txt").read_text()
+    code, _o, _e = invoke(
+        "clean", str(tmp_path / "src"), "-o", str(tmp_path / "off"), "--no-batch-profile"
+    )
+    assert "Weather Center And Forecast" in (tmp_path / "off" / "story1.txt").read_text()
+    code, out, _e = invoke("explain", str(tmp_path / "src" / "story1.txt"), "--profile", str(saved))
+    assert code == 0 and "DROP  recurring boilerplate" in out
+    (tmp_path / "bad.json").write_text("{}")
+    code, _o, err = invoke("explain", "-", "--profile", str(tmp_path / "bad.json"), stdin=ARTICLE)
+    assert code == 2 and "not a cleaner profile" in err

@@ -1,0 +1,97 @@
+"""Batch boilerplate profiles: lines that recur in many files of one batch are page chrome.
+
+A scraped folder usually holds many pages of the same sites, and their menus, share rows and
+footers repeat word for word from file to file while article text does not. A first pass over
+the batch counts, for every short line, in how many files it occurs; lines seen in enough files
+form a :class:`Profile`. The noise stage then drops those lines everywhere ("recurring
+boilerplate"). A profile saved to JSON gives the single-file API the same knowledge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleaner.errors import ConfigError
+
+_EDGE = re.compile(r"^\W+|\W+$")
+PROFILE_FORMAT = "cleaner-profile/1"
+_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
+
+
+def normalise_line(text: str) -> str:
+    """The form in which lines are compared: lowercase, single spaces, no edge punctuation."""
+    return " ".join(_EDGE.sub("", text).lower().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Normalised lines that are boilerplate in this batch, and how the profile was learned."""
+
+    lines: frozenset[str]
+    files: int = 0
+    min_files: int = 0
+
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and normalise_line(text) in self.lines
+
+    def digest(self) -> str:
+        """A stable hash of the lines, part of the options' fingerprint."""
+        return hashlib.sha256("\n".join(sorted(self.lines)).encode()).hexdigest()[:16]
+
+    def save(self, path: Path) -> None:
+        data = {
+            "format": PROFILE_FORMAT,
+            "files": self.files,
+            "min_files": self.min_files,
+            "lines": sorted(self.lines),
+        }
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Profile:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read profile: {exc}") from exc
+        if not isinstance(data, dict) or data.get("format") != PROFILE_FORMAT:
+            raise ConfigError(f"{path}: not a cleaner profile ({PROFILE_FORMAT})")
+        lines = data.get("lines")
+        if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+            raise ConfigError(f"{path}: profile 'lines' must be a list of strings")
+        return cls(frozenset(lines), int(data.get("files", 0)), int(data.get("min_files", 0)))
+
+
+def candidate_lines(text: str, *, max_words: int) -> set[str]:
+    """The distinct normalised lines of one file that may count as boilerplate."""
+    found = set()
+    for line in text.splitlines():
+        if line.rstrip().endswith(_SENTENCE_END):
+            continue  # "He said." recurs because it is language, not chrome
+        norm = normalise_line(line)
+        if norm and len(norm.split()) <= max_words:
+            found.add(norm)
+    return found
+
+
+def learn(
+    files: Iterable[set[str]], *, min_files: int, min_share: float
+) -> Profile:
+    """Lines occurring in at least ``max(min_files, min_share * number of files)`` files.
+
+    ``files`` yields each file's set of candidate lines (see :func:`candidate_lines`).
+    """
+    counts: Counter[str] = Counter()
+    total = 0
+    for lines in files:
+        total += 1
+        counts.update(lines)
+    threshold = max(min_files, int(min_share * total + 0.999999))
+    return Profile(
+        frozenset(line for line, n in counts.items() if n >= threshold), total, threshold
+    )
