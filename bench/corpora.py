@@ -102,7 +102,7 @@ class Corpus:
 
 
 HTML_SYSTEMS = ("cleaner", "trafilatura")
-TEXT_SYSTEMS = ("cleaner", "as-is", "justext", "c4-filter")
+TEXT_SYSTEMS = ("cleaner", "cleaner+profile", "as-is", "justext", "c4-filter")
 WCXB_SPLITS: dict[str, Callable[[str], bool]] = {
     "untuned": is_untuned,
     "tuning": lambda doc_id: not is_untuned(doc_id),

@@ -6,6 +6,8 @@ gets the input bytes as a user would have them; decoding is part of its work.
 
 Baselines:
 
+* ``cleaner+profile`` -- ``cleaner`` with the batch profile learned over the document's folder
+  (the default of ``cleaner clean FOLDER``); text corpora only.
 * ``trafilatura`` -- ``trafilatura.extract`` with its defaults on the (ungzipped) HTML bytes:
   "trafilatura alone", the extractor ``cleaner`` builds on.
 * ``as-is`` -- the text input unchanged: the floor a text cleaner must rise above.
@@ -21,12 +23,15 @@ import html
 import re
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
 import justext
 import trafilatura
 
 from bench.corpora import Doc
-from cleaner import clean
+from cleaner import Options, clean
+from cleaner import settings as cleaner_settings
+from cleaner.profile import Profile, candidate_lines, learn
 
 System = Callable[[bytes, Doc], str]
 
@@ -60,6 +65,34 @@ def blocks(text: str) -> list[str]:
 def run_cleaner(data: bytes, doc: Doc) -> str:
     """``cleaner.clean`` on the raw file bytes (gzip included) under the document's file name."""
     return clean(data, name=doc.name).text
+
+
+@cache
+def folder_profile(folder: Path) -> Profile:
+    """The batch profile ``cleaner clean FOLDER`` would learn: every file of the folder is one
+    file of the batch. Cached per process, so each worker learns it once."""
+    files = sorted(folder.iterdir())
+    return learn(
+        (
+            candidate_lines(
+                decode(path.read_bytes()), max_words=cleaner_settings.PROFILE_MAX_WORDS
+            )
+            for path in files
+            if path.suffix == ".txt"
+        ),
+        min_files=cleaner_settings.PROFILE_MIN_FILES,
+        min_share=cleaner_settings.PROFILE_MIN_SHARE,
+    )
+
+
+def run_cleaner_profile(data: bytes, doc: Doc) -> str:
+    """``cleaner`` with the batch profile of the document's folder, as ``cleaner clean`` runs
+    by default on a folder. Documents built in memory (gold fed back) have no folder: for them
+    this is plain ``cleaner``."""
+    if doc.path is None:
+        return run_cleaner(data, doc)
+    options = Options(profile=folder_profile(doc.path.parent))
+    return clean(data, name=doc.name, options=options).text
 
 
 def run_trafilatura(data: bytes, doc: Doc) -> str:
@@ -176,6 +209,7 @@ def run_c4_filter(data: bytes, doc: Doc) -> str:
 
 SYSTEMS: dict[str, System] = {
     "cleaner": run_cleaner,
+    "cleaner+profile": run_cleaner_profile,
     "trafilatura": run_trafilatura,
     "as-is": run_as_is,
     "justext": run_justext,
