@@ -1,19 +1,118 @@
-"""Stage 4, language: langdetect on the start of the clean text, made deterministic.
+"""Stage 4, language: langdetect on the start of the clean text, made deterministic and faster.
 
 langdetect samples n-grams at random; ``DetectorFactory.seed`` fixes its generator. It is set here
 at import, so every process that imports the pipeline (worker processes included) has it.
+
+langdetect spends most of its time in ``Detector._extract_ngrams``, a per-character loop that
+looks up each character's Unicode block again and again. :func:`_extract_ngrams` computes the
+very same list (a test checks equality on real text in many scripts) with each character
+normalised once per process and each distinct word once per text; it is bound to each detector
+we create, langdetect itself is not patched.
 """
 
 from __future__ import annotations
 
+import re
+import types
 from dataclasses import replace
 
-from langdetect import DetectorFactory, detect_langs
+from langdetect import DetectorFactory, detector_factory
+from langdetect.detector import Detector
 from langdetect.lang_detect_exception import LangDetectException
+from langdetect.utils.ngram import NGram
 
 from cleaner.document import Document, render_text
 
 DetectorFactory.seed = 0
+
+_NORMAL: dict[int, str] = {}
+_WORD = re.compile(r"[^ ]+ ?")
+# Per-process cache of each distinct word's n-grams (valid for one profile map; bounded).
+_WORDS: dict[str, list[str]] = {}
+_WORDS_FOR: object = None
+_MAX_WORDS = 300_000
+
+
+def _word_ngrams(word: str, known: dict[str, object]) -> list[str]:
+    """langdetect's n-gram loop over one normalised word (with its following space, if any),
+    starting from the state it always has at a word start (buffer " ", no capital run)."""
+    result: list[str] = []
+    grams = " "
+    capital = False
+    for ch in word:
+        last = grams[-1]
+        if last == " ":
+            grams = " "
+            capital = False
+        elif len(grams) >= 3:
+            grams = grams[1:]
+        grams += ch
+        if ch.isupper():
+            if last.isupper():
+                capital = True
+        else:
+            capital = False
+        if capital:
+            continue
+        if ch != " " and ch in known:
+            result.append(ch)
+        if len(grams) >= 2:
+            pair = grams[-2:]
+            if pair in known:
+                result.append(pair)
+            if len(grams) >= 3 and grams in known:
+                result.append(grams)
+    return result
+
+
+def _extract_ngrams(self: Detector) -> list[str]:
+    """Same result as ``Detector._extract_ngrams``: the 1-3-grams of the text that the profiles
+    know, skipping runs of capitals, with langdetect's character normalisation.
+
+    langdetect's loop carries no state across a space (the buffer restarts at each word), so
+    the list is the concatenation of per-word lists, and a word's list depends only on the word
+    and on whether a space follows it: those are computed once per distinct word.
+    """
+    known = self.word_lang_prob_map
+    text = self.text
+    missing = {ord(ch) for ch in set(text)} - _NORMAL.keys()
+    for code in missing:
+        _NORMAL[code] = NGram.normalize(chr(code))
+    normalised = text.translate(_NORMAL)
+    global _WORDS_FOR
+    if _WORDS_FOR is not known or len(_WORDS) > _MAX_WORDS:
+        _WORDS.clear()
+        _WORDS_FOR = known
+    cache = _WORDS
+    result: list[str] = []
+    for match in _WORD.finditer(normalised):
+        word = match.group()
+        grams = cache.get(word)
+        if grams is None:
+            grams = cache[word] = _word_ngrams(word, known)
+        result.extend(grams)
+    return result
+
+
+_SPACES = re.compile(" {2,}")
+
+
+def _append(detector: Detector, text: str) -> None:
+    """Same as ``Detector.append`` on a fresh detector (URLs and e-mails blanked, Vietnamese
+    normalised, cut to the length limit, runs of spaces collapsed) without its per-character
+    string concatenation."""
+    text = detector.URL_RE.sub(" ", text)
+    text = detector.MAIL_RE.sub(" ", text)
+    text = NGram.normalize_vi(text)
+    detector.text += _SPACES.sub(" ", text[: detector.max_text_length])
+
+
+def _detector(text: str) -> Detector:
+    detector_factory.init_factory()
+    detector = detector_factory._factory.create()
+    detector._extract_ngrams = types.MethodType(_extract_ngrams, detector)
+    _append(detector, text)
+    return detector
 
 
 def detect_language(text: str, *, max_chars: int) -> tuple[dict[str, object] | None, str | None]:
@@ -22,7 +121,7 @@ def detect_language(text: str, *, max_chars: int) -> tuple[dict[str, object] | N
     if not sample.strip():
         return None, "language unknown: no text left after cleaning"
     try:
-        candidates = detect_langs(sample)
+        candidates = _detector(sample).get_probabilities()
     except LangDetectException as exc:
         return None, f"language unknown: {exc}"
     if not candidates:
