@@ -193,7 +193,11 @@ def scrapinghub_scores(pred: Mapping[str, str], gold: Mapping[str, str]) -> Corp
     {'precision': None, 'recall': 0.0, 'f1': 0.0, 'exact': False}
     """
     per_doc = {i: scrapinghub_doc(pred.get(i) or "", text) for i, text in gold.items()}
-    agg = aggregate_scrapinghub(per_doc.values())
+    return _corpus_score(per_doc, aggregate_scrapinghub(per_doc.values()))
+
+
+def _corpus_score(per_doc: dict[str, DocScore], agg: Mapping[str, float]) -> CorpusScore:
+    """The corpus figures of an aggregate, with the per-document scores they came from."""
     return {
         "docs": len(per_doc),
         "f1": agg["f1"],
@@ -260,15 +264,7 @@ def wcxb_scores(pred: Mapping[str, str], gold: Mapping[str, str]) -> CorpusScore
     (0.5, 0.5, 0.5, 0.5)
     """
     per_doc = {i: wcxb_doc_score(pred.get(i) or "", text) for i, text in gold.items()}
-    agg = aggregate_wcxb(per_doc.values())
-    return {
-        "docs": len(per_doc),
-        "f1": agg["f1"],
-        "precision": agg["precision"],
-        "recall": agg["recall"],
-        "accuracy": agg["accuracy"],
-        "per_doc": per_doc,
-    }
+    return _corpus_score(per_doc, aggregate_wcxb(per_doc.values()))
 
 
 def normalise_space(text: str) -> str:
