@@ -164,7 +164,7 @@ def extract(decoded: Decoded, *, source: str, options: Options) -> Document:
     for block in document.blocks:
         text, fixed = fix_mojibake(block.text)
         repaired |= fixed
-        blocks.append(replace(block, text=text) if fixed or text != block.text else block)
+        blocks.append(replace(block, text=text) if text != block.text else block)
     document = replace(
         document,
         blocks=tuple(blocks),
