@@ -26,8 +26,8 @@ from dataclasses import replace
 from cleaner import patterns, settings
 from cleaner.config import Options
 from cleaner.document import Block, Document
+from cleaner.profile import normalise_line
 
-_PHRASE_EDGE = re.compile(r"^\W+|\W+$")
 _NOT_HEADLINE = re.compile(r"@|https?://|www\.|[\[\]{}|]|\.(?:com|org|net)\b")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[IVX]{1,5}|[a-z])[.):]\s")
 
@@ -110,13 +110,9 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(wa & wb) / (len(wa) + len(wb))
 
 
-def _normal_phrase(text: str) -> str:
-    return " ".join(_PHRASE_EDGE.sub("", text).lower().split())
-
-
 def pattern_reason(text: str, *, user_phrases: frozenset[str] = frozenset()) -> str | None:
     """The reason a block is noise by the pattern lists alone, or None."""
-    if user_phrases and _normal_phrase(text) in user_phrases:
+    if user_phrases and normalise_line(text) in user_phrases:
         return "user phrase"
     if "\n" in text:
         return None
@@ -187,7 +183,7 @@ def _mark(doc: Document, changes: dict[int, str]) -> Document:
 
 
 def drop_patterns(doc: Document, *, options: Options) -> Document:
-    user = frozenset(_normal_phrase(p) for p in options.noise_phrases)
+    user = frozenset(normalise_line(p) for p in options.noise_phrases)
     changes: dict[int, str] = {}
     for block in doc.kept:
         reason = pattern_reason(block.text, user_phrases=user)

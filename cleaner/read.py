@@ -220,11 +220,13 @@ def read(data: bytes | str, *, name: str, max_bytes: int) -> Decoded:
         binary = _binary_kind(data)
         if binary:
             raise InputError(f"binary file ({binary}), not HTML or text")
+        # NULs are part of UTF-16/32 text (which has a BOM); elsewhere they mark binary data.
+        unicode_wide = _bom(data) is not None
         head = data[:65536]
-        nuls = head.count(b"\x00") if _bom(data) is None else 0
+        nuls = 0 if unicode_wide else head.count(b"\x00")
         if nuls > max(8, len(head) // 100):
             raise InputError("binary file (NUL bytes), not HTML or text")
-        if _bom(data) is None and b"\x00" in data:
+        if not unicode_wide and b"\x00" in data:
             # A few stray NULs in a real page (seen in the wild) are removed, not fatal.
             data = data.replace(b"\x00", b"")
             warnings.append("removed stray NUL bytes")
