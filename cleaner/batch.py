@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from cleaner import settings
 from cleaner.config import Options
@@ -27,6 +27,8 @@ from cleaner.version import __version__
 from cleaner.write import atomic_write, metadata_json, remove_stale_temps, write_outputs
 
 REPORT_NAME = "cleaner-report.json"
+A = TypeVar("A")
+R = TypeVar("R")
 Status = Literal["cleaned", "failed"]
 
 
@@ -183,18 +185,22 @@ def _scan_star(args: tuple[Job, Options]) -> set[str]:
 def learn_profile(jobs: list[Job], options: Options, *, workers: int = 1) -> Profile:
     """Learn the batch's boilerplate lines from every plain-text input (see :func:`scan`)."""
     work = [(job, options) for job in jobs]
-    if workers > 1 and len(work) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            found = list(pool.map(_scan_star, work, chunksize=_chunksize(len(work), workers)))
-    else:
-        found = [_scan_star(item) for item in work]
     return learn(
-        found, min_files=settings.PROFILE_MIN_FILES, min_share=settings.PROFILE_MIN_SHARE
+        _parallel_map(_scan_star, work, workers),
+        min_files=settings.PROFILE_MIN_FILES,
+        min_share=settings.PROFILE_MIN_SHARE,
     )
 
 
-def _chunksize(n: int, workers: int) -> int:
-    return max(1, min(16, n // (workers * 4)))
+def _parallel_map(fn: Callable[[A], R], work: list[A], workers: int) -> Iterator[R]:
+    """``map(fn, work)`` over a process pool when ``workers > 1``; results come in input order
+    either way, which is what makes outputs independent of ``--jobs``."""
+    if workers > 1 and len(work) > 1:
+        chunksize = max(1, min(16, len(work) // (workers * 4)))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(fn, work, chunksize=chunksize)
+    else:
+        yield from map(fn, work)
 
 
 @dataclass(slots=True)
@@ -266,14 +272,7 @@ def run(
     if total:
         total(len(the_plan.jobs))
     work = [(job, options) for job in the_plan.jobs]
-    if jobs > 1 and len(work) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            outcomes: Iterable[Outcome] = pool.map(
-                _process_star, work, chunksize=_chunksize(len(work), jobs)
-            )
-            _collect(outcomes, report, fail, on_progress)
-    else:
-        _collect(map(_process_star, work), report, fail, on_progress)
+    _collect(_parallel_map(_process_star, work, jobs), report, fail, on_progress)
     try:
         atomic_write(out / REPORT_NAME, metadata_json(report.as_json(options)).encode("utf-8"))
     except OSError as exc:
