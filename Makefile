@@ -5,13 +5,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint eval gate check-metric clean-out help
+.PHONY: setup run test lint eval gate check-metric eval-order train-order bench clean-out help
 
 help:
 	@echo "make run     set up, then clean fixtures/inputs into out/"
 	@echo "make test    set up, then lint, type-check and run the tests"
 	@echo "make eval    set up, then score cleaner and baselines on ../shared/data"
 	@echo "make gate    the quality gate alone (pinned subset, floors), with its table"
+	@echo "make eval-order   score the order stage on shuffled held-out gold articles"
+	@echo "make train-order  re-train the order model (cleaner/data/order_model.json)"
+	@echo "make bench   throughput, no-op re-run, peak memory and per-stage time"
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 2; }
@@ -39,6 +42,15 @@ gate: $(STAMP)
 
 check-metric: $(STAMP)
 	$(BIN)/python -m bench.check_metric
+
+eval-order: $(STAMP)
+	$(BIN)/python -m bench.order.evaluate
+
+train-order: $(STAMP)
+	$(BIN)/python -m bench.order.train
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.speed
 
 clean-out:
 	rm -rf out

@@ -36,6 +36,10 @@ class Options:
         language_chars: how much of the clean text language detection reads.
         profile: boilerplate lines learned over a batch (see :mod:`cleaner.profile`); blocks
             equal to one of them are dropped as ``recurring boilerplate``.
+        reorder: run the order stage (:mod:`cleaner.order`): detect a scrambled article and
+            repair its order; an article in order is never changed.
+        drop_offtopic: drop paragraphs the order stage flags as spliced in from another story
+            (by default they are only flagged in the metadata).
     """
 
     favor: Favor = "balanced"
@@ -45,6 +49,8 @@ class Options:
     max_bytes: int = 64 * 1024 * 1024
     language_chars: int = 10_000
     profile: Profile | None = None
+    reorder: bool = True
+    drop_offtopic: bool = False
 
     def fingerprint(self) -> str:
         """A short stable hash of every option; equal options give equal fingerprints."""

@@ -65,6 +65,7 @@ class Document:
     url: str | None = None
     sitename: str | None = None
     language: dict[str, object] | None = None
+    order: dict[str, object] | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     @property
