@@ -258,7 +258,7 @@ def evaluate_corpus(
 ) -> tuple[str, float]:
     """Run, score, print-format and save one corpus; returns its report and wall time."""
     start = time.perf_counter()
-    chosen = [s for s in corpus.systems if not systems or s in systems]
+    chosen = list(systems) if systems else list(corpus.systems)
     runs = [run_system(system, corpus, pool) for system in chosen]
     wall = time.perf_counter() - start
     ids = [d.id for d in corpus.docs]

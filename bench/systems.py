@@ -95,6 +95,12 @@ def run_cleaner_profile(data: bytes, doc: Doc) -> str:
     return clean(data, name=doc.name, options=options).text
 
 
+def run_cleaner_precision(data: bytes, doc: Doc) -> str:
+    """``cleaner clean --favor precision``: trafilatura's precision setting under our noise
+    stage (not in the default tables; run it with ``--system cleaner-precision``)."""
+    return clean(data, name=doc.name, options=Options(favor="precision")).text
+
+
 def run_trafilatura(data: bytes, doc: Doc) -> str:
     """``trafilatura.extract`` with defaults on the ungzipped page bytes."""
     if data[:2] == b"\x1f\x8b":
@@ -210,6 +216,7 @@ def run_c4_filter(data: bytes, doc: Doc) -> str:
 SYSTEMS: dict[str, System] = {
     "cleaner": run_cleaner,
     "cleaner+profile": run_cleaner_profile,
+    "cleaner-precision": run_cleaner_precision,
     "trafilatura": run_trafilatura,
     "as-is": run_as_is,
     "justext": run_justext,

@@ -67,6 +67,7 @@ class Document:
     language: dict[str, object] | None = None
     order: dict[str, object] | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def kept(self) -> list[Block]:
@@ -78,6 +79,10 @@ class Document:
 
     def warn(self, message: str) -> Document:
         return replace(self, warnings=(*self.warnings, message))
+
+    def note(self, message: str) -> Document:
+        """Record a document-level decision (not a problem) that ``explain`` shows."""
+        return replace(self, notes=(*self.notes, message))
 
 
 def render_text(blocks: list[Block]) -> str:

@@ -18,6 +18,7 @@ import trafilatura
 from bs4 import BeautifulSoup
 from lxml import etree
 
+from cleaner import settings
 from cleaner.config import Options
 from cleaner.document import Block, BlockKind, Decoded, Document
 from cleaner.read import fix_mojibake
@@ -122,6 +123,7 @@ def _trafilatura(text: str, options: Options) -> Any:
         favor_precision=options.favor == "precision",
         favor_recall=options.favor == "recall",
         deduplicate=False,
+        date_extraction_params=dict(settings.DATE_SEARCH),
     )
 
 

@@ -14,6 +14,10 @@ reason) or fills an empty metadata field; none rewrites text. Steps, in order:
 4. HTML mode: ``drop_headline`` drops the headline repeated in the body (it becomes the title)
    and ``drop_trailing_headlines`` removes related-article headlines after the story.
 
+Before 2-4, a plain text that opens with prose and matches no pattern is left untouched
+(``looks_clean``): it shows no sign of scraping, and text mode's structural trims would only risk
+cutting real subheadings from it.
+
 When unsure, a block stays: every rule needs positive evidence of noise.
 """
 
@@ -403,15 +407,34 @@ def drop_trailing_headlines(doc: Document) -> Document:
     return _mark(doc, {b.index: "related headline after the article" for b in tail})
 
 
+def looks_clean(original: Document, after_patterns: Document) -> bool:
+    """Text mode: does this text show no sign of scraping at all?
+
+    Scraped text dumps carry their noise at the edges: a label, menu or headline before the
+    first paragraph, and labels the pattern lists know. A text that opens with a prose
+    paragraph and has no block any pattern, user phrase or batch profile matches is taken as
+    already clean and left exactly as it is: the structural trims of text mode (main run,
+    inline labels) cannot tell a real subheading or a closing short line from noise, and
+    on such a text they could only do harm.
+    """
+    if any(not b.keep for b in after_patterns.blocks):
+        return False
+    kept = original.kept
+    return bool(kept) and is_prose(kept[0].text)
+
+
 def remove_noise(doc: Document, *, options: Options) -> Document:
     """Run every noise step in order; see the module docstring."""
     if not options.remove_noise:
         return doc
+    original = doc
     doc = drop_patterns(doc, options=options)
     doc = drop_recurring(doc, options=options)
+    text_mode = all(b.kind == "line" for b in doc.blocks)
+    if text_mode and looks_clean(original, doc):
+        return original.note(settings.CLEAN_TEXT_NOTE)
     doc = drop_bylines(doc)
     doc = drop_datelines(doc)
-    text_mode = all(b.kind == "line" for b in doc.blocks)
     if text_mode:
         doc = drop_outside_main_run(doc)
         doc = drop_inline_labels(doc)

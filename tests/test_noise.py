@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from cleaner import settings
 from cleaner.config import Options
 from cleaner.document import Decoded, Document
 from cleaner.extract import text_blocks
@@ -86,11 +87,33 @@ def test_clean_article_is_left_alone() -> None:
         "The third paragraph closes the story with a final remark, as they do.\n"
     )
     doc = remove_noise(_doc(text), options=Options())
-    # "Results" is a one-word line inside the article: dropped as an inserted label.
-    assert [b.text for b in doc.blocks if not b.keep] == ["Results"]
-    text_no_label = text.replace("Results\n\n", "")
-    doc = remove_noise(_doc(text_no_label), options=Options())
+    # It opens with prose and no pattern matches: "Results" may be a real subheading, so the
+    # whole text is left as it is, and explain says why.
     assert all(b.keep for b in doc.blocks)
+    assert doc.notes == (settings.CLEAN_TEXT_NOTE,)
+
+
+def test_scraped_text_gets_inline_labels_dropped() -> None:
+    text = (
+        "Share\n\n"
+        "The first paragraph of a plain article has several words and ends properly.\n\n"
+        "A second paragraph follows it, also long enough to read as prose.\n\n"
+        "Results\n\n"
+        "The third paragraph closes the story with a final remark, as they do.\n"
+    )
+    doc = remove_noise(_doc(text), options=Options())
+    # A known label shows the text was scraped: the one-word line inside it is an inserted label.
+    assert [b.text for b in doc.blocks if not b.keep] == ["Share", "Results"]
+    assert doc.notes == ()
+
+
+def test_text_opening_with_a_label_is_not_taken_as_clean() -> None:
+    text = (
+        "Cars\n\n"
+        "The first paragraph of a plain article has several words and ends properly.\n"
+    )
+    doc = remove_noise(_doc(text), options=Options())
+    assert [b.text for b in doc.blocks if not b.keep] == ["Cars"]
 
 
 def test_sentence_fragments_split_by_links_are_kept() -> None:
