@@ -31,6 +31,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "listen to article", "listen to this article", "facebook twitter", "email facebook twitter",
         "facebook twitter email", "facebook twitter linkedin", "facebook twitter whatsapp",
         "google+", "youtube", "instagram", "rss", "vk", "xing", "mastodon", "bluesky", "threads",
+        "share on", "share this:", "share via", "share this on facebook",
+        "share this on twitter", "share this on whatsapp", "share this on linkedin",
+        "print options", "print this page",
         # de
         "teilen", "artikel teilen", "beitrag teilen", "drucken", "twittern", "merken",
         "kommentieren", "versenden", "link kopieren", "vorlesen",
@@ -66,7 +69,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "top", "next", "previous", "next article", "previous article", "next story",
         "previous story", "more", "show more", "load more", "see more", "view more",
         "login", "log in", "sign in", "log out", "sign out", "register", "my account",
-        "close", "open", "toggle navigation", "expand", "collapse", "loading",
+        "close", "open", "toggle navigation", "expand", "collapse", "loading", "loading...",
+        "wird geladen", "chargement", "cargando", "carregando",
+        "caricamento", "загрузка", "memuat", "memuat...",
         "startseite", "suche", "anmelden", "abmelden", "nach oben", "weiter", "zurück",
         "mehr", "accueil", "rechercher", "recherche", "connexion", "se connecter", "suivant",
         "précédent", "inicio", "portada", "buscar", "búsqueda", "iniciar sesión", "siguiente",
@@ -112,6 +117,12 @@ LABELS: dict[str, tuple[str, ...]] = {
         "comentarios", "deja un comentario", "comentários", "deixe um comentário", "commenti",
         "lascia un commento", "комментарии", "оставить комментарий",
     ),
+    "media player text": (
+        # the accessibility strings video players leave in the page text
+        "end of dialog window", "beginning of dialog window", "this is a modal window",
+        "escape will cancel and close the window", "play video", "pause", "mute", "unmute",
+        "fullscreen", "now playing", "watch video",
+    ),
     "cookie/consent notice": (
         "accept", "accept all", "accept cookies", "i accept", "agree", "i agree", "ok", "got it",
         "reject all", "manage cookies", "cookie settings", "cookie policy", "manage preferences",
@@ -155,8 +166,20 @@ PREFIXES: dict[str, tuple[str, ...]] = {
         "abonnez-vous", "inscrivez-vous", "suscríbete", "assine", "iscriviti",
         "подпишитесь",
     ),
+    "comment call": (
+        # comment-form notes of blog software, in the languages above
+        "your email address will not be published", "required fields are marked",
+        "deine e-mail-adresse wird nicht veröffentlicht", "erforderliche felder sind",
+        "votre adresse e-mail ne sera pas publiée", "les champs obligatoires sont indiqués",
+        "tu dirección de correo electrónico no será publicada",
+        "los campos obligatorios están marcados", "o seu endereço de e-mail não será publicado",
+        "o seu endereço de email não será publicado", "campos obrigatórios são marcados",
+        "il tuo indirizzo email non sarà pubblicato", "i campi obbligatori sono contrassegnati",
+        "ваш адрес email не будет опубликован", "обязательные поля помечены",
+    ),
     "call to action": (
-        "click here", "tap here", "download the app", "get the app", "download our app",
+        "got a tip", "have a tip", "send us a tip", "click here", "tap here",
+        "download the app", "get the app", "download our app",
         "hier klicken", "klicken sie hier", "cliquez ici", "haga clic aquí", "haz clic aquí",
         "clique aqui", "clicca qui", "нажмите здесь",
     ),
@@ -195,7 +218,7 @@ TITLE_SEPARATORS: tuple[str, ...] = (" - ", " | ", " – ", " — ", " : ", " ::
 # the others (credits, bylines, copyright lines, "Read more" teasers) only to non-prose blocks,
 # so "Copyright law changed in 2019 after years of debate." stays.
 PREFIX_EVEN_IF_PROSE: frozenset[str] = frozenset(
-    {"cookie/consent notice", "newsletter/subscription call"}
+    {"cookie/consent notice", "newsletter/subscription call", "comment call"}
 )
 
 # Words that mark a dateline or timestamp line ("Published 3 hours ago", "Updated: 12 March").
