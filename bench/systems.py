@@ -101,6 +101,12 @@ def run_cleaner_precision(data: bytes, doc: Doc) -> str:
     return clean(data, name=doc.name, options=Options(favor="precision")).text
 
 
+def run_cleaner_no_reorder(data: bytes, doc: Doc) -> str:
+    """``cleaner clean --no-reorder``: the extraction and noise stages alone, to show what the
+    order stage does to the scores (run it with ``--system cleaner-no-reorder``)."""
+    return clean(data, name=doc.name, options=Options(reorder=False)).text
+
+
 def run_trafilatura(data: bytes, doc: Doc) -> str:
     """``trafilatura.extract`` with defaults on the ungzipped page bytes."""
     if data[:2] == b"\x1f\x8b":
@@ -217,6 +223,7 @@ SYSTEMS: dict[str, System] = {
     "cleaner": run_cleaner,
     "cleaner+profile": run_cleaner_profile,
     "cleaner-precision": run_cleaner_precision,
+    "cleaner-no-reorder": run_cleaner_no_reorder,
     "trafilatura": run_trafilatura,
     "as-is": run_as_is,
     "justext": run_justext,

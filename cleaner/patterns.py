@@ -298,6 +298,24 @@ DATE_NUMERIC = re.compile(
     r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d\d\b"
 )
 WORD = re.compile(r"\w+", re.UNICODE)
+
+# A block that is nothing but links, addresses or handles ("twitter.com/someone",
+# "name@paper.com", "https://..."): contact lines and stray link text, never article prose.
+_LINK = (
+    r"(?:https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|@\w{2,}|[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co|io|de|fr|uk|br|ru|it|es)(?:/\S*)?)"
+)
+BARE_LINKS = re.compile(rf"^[\s{re.escape(_BULLETS)}]*{_LINK}(?:[\s,;|]+{_LINK})*[\s.]*$")
+
+# Reporting credits that close wire stories: "Additional reporting by ..." (a non-prose block)
+# and "... contributed to this report." (even as a sentence); short blocks only
+# (settings.CREDIT_MAX_WORDS).
+REPORTING_CREDIT = re.compile(
+    r"^(?:additional reporting|reporting|editing|writing|compiled) by\b", re.IGNORECASE
+)
+CONTRIBUTED_CREDIT = re.compile(
+    r"contributed (?:reporting )?to this (?:report|story|article)\.?$", re.IGNORECASE
+)
 PREFIX_PATTERNS_BY_REASON: dict[str, re.Pattern[str]] = dict(PREFIX_PATTERNS)
 
 # Lowercase words allowed inside a byline's name part ("By Jane Doe and John Roe, Reuters").

@@ -26,6 +26,8 @@ TITLE_MIN_WORDS = 2
 TITLE_MAX_WORDS = 30
 # Two strings are the same headline when their word-overlap similarity reaches this value.
 TITLE_SIMILARITY = 0.8
+# ...and a block with (almost) the title's very words is the headline whatever its punctuation.
+TITLE_SAME = 0.95
 # How many blocks at the start of a document are searched for the repeated headline.
 TITLE_SEARCH_BLOCKS = 8
 
@@ -46,6 +48,9 @@ INLINE_LABEL_MAX_WORDS = 3
 # text; without it the cleaner ran 17% faster on ScrapingHub pages and lost 1 date in 120
 # (measured with both settings on the same pages).
 DATE_SEARCH: dict[str, bool] = {"extensive_search": False, "original_date": True}
+
+# A reporting credit ("Additional reporting by ...") is a block of at most this many words.
+CREDIT_MAX_WORDS = 25
 
 # Shown by `explain` when a plain text is left untouched because it shows no sign of scraping
 # (it opens with prose and no pattern matches): gold article text fed back in must come out as

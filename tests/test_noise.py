@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from cleaner import settings
 from cleaner.config import Options
-from cleaner.document import Decoded, Document
+from cleaner.document import Block, Decoded, Document
 from cleaner.extract import text_blocks
 from cleaner.noise import (
     byline_author,
@@ -20,6 +22,11 @@ from tests.conftest import read_cases
 def _doc(text: str, title: str | None = None) -> Document:
     decoded = Decoded(text, "text", "utf-8", "0" * 64, len(text))
     return Document("t.txt", decoded, tuple(text_blocks(text)), title=title)
+
+
+def _html_doc(blocks: tuple[Block, ...]) -> Document:
+    decoded = Decoded("<html></html>", "html", "utf-8", "0" * 64, 13)
+    return Document("t.html", decoded, blocks)
 
 
 @pytest.mark.parametrize(("decision", "reason", "text"), read_cases("pattern_cases.tsv"))
@@ -154,3 +161,36 @@ def test_menu_before_article_and_footer_after_are_dropped() -> None:
 )
 def test_strip_site_name(title: str, site: str | None, expected: str) -> None:
     assert strip_site_name(title, site) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "dropped"),
+    [
+        ("paul.takahashi@chron.com", True),
+        ("twitter.com/paultakahashi", True),
+        ("https://www.example.com/articles/a-story-51574168486", True),
+        ("@someone, @other", True),
+        ("Write to the editor at letters@paper.com if you disagree with this column.", False),
+        ("The site example.com was down for an hour on Monday, its owner said.", False),
+    ],
+)
+def test_bare_links_dropped_in_html_mode(text: str, dropped: bool) -> None:
+    blocks = (
+        Block(0, "A first paragraph of the story, long enough to be prose, ends here.", "p", 0),
+        Block(1, text, "p", 1),
+    )
+    doc = remove_noise(_html_doc(blocks), options=Options())
+    assert (not doc.blocks[1].keep) is dropped
+    # in text mode the same line stays (seed-style text keeps its source links)
+    assert pattern_reason(text) is None
+
+
+def test_headline_ending_in_a_period_is_still_the_headline() -> None:
+    title = "Home Depot Stock Is Falling After Its Earnings. Why You Shouldn't Worry."
+    blocks = (
+        Block(0, title, "head", 0),
+        Block(1, "A first paragraph of the story, long enough to be prose, ends here.", "p", 1),
+    )
+    doc = remove_noise(replace(_html_doc(blocks), title=title), options=Options())
+    assert [b.keep for b in doc.blocks] == [False, True]
+    assert doc.title == title
