@@ -101,6 +101,11 @@ def run_cleaner_precision(data: bytes, doc: Doc) -> str:
     return clean(data, name=doc.name, options=Options(favor="precision")).text
 
 
+def run_cleaner_recall(data: bytes, doc: Doc) -> str:
+    """``cleaner clean --favor recall`` (run it with ``--system cleaner-recall``)."""
+    return clean(data, name=doc.name, options=Options(favor="recall", reorder=False)).text
+
+
 def run_cleaner_no_reorder(data: bytes, doc: Doc) -> str:
     """``cleaner clean --no-reorder``: the extraction and noise stages alone, to show what the
     order stage does to the scores (run it with ``--system cleaner-no-reorder``)."""
@@ -224,6 +229,7 @@ SYSTEMS: dict[str, System] = {
     "cleaner+profile": run_cleaner_profile,
     "cleaner-precision": run_cleaner_precision,
     "cleaner-no-reorder": run_cleaner_no_reorder,
+    "cleaner-recall": run_cleaner_recall,
     "trafilatura": run_trafilatura,
     "as-is": run_as_is,
     "justext": run_justext,
