@@ -211,6 +211,25 @@ FOOTER_PHRASES = re.compile(
     re.IGNORECASE,
 )
 
+# Section headings that articles of every kind use ("Conclusion", "Pros", "Fazit"): a short
+# line equal to one of them is a subheading of the article, never an inserted label.
+SUBHEADINGS: frozenset[str] = frozenset(
+    {
+        "introduction", "overview", "background", "summary", "conclusion", "conclusions",
+        "final thoughts", "key takeaways", "key points", "the bottom line", "bottom line",
+        "pros", "cons", "pros & cons", "pros and cons", "verdict", "our verdict", "the verdict",
+        "what we like", "what we don't like", "what i like", "key features", "specifications",
+        "methodology", "references", "sources",
+        "einleitung", "zusammenfassung", "fazit", "vorteile", "nachteile", "quellen",
+        "résumé", "avantages", "inconvénients",
+        "introducción", "resumen", "conclusión", "ventajas", "desventajas", "fuentes",
+        "introdução", "resumo", "conclusão", "vantagens", "desvantagens", "fontes",
+        "introduzione", "riassunto", "conclusione", "conclusioni", "vantaggi", "svantaggi",
+        "fonti", "введение", "заключение", "вывод", "выводы", "итоги", "плюсы", "минусы",
+        "источники",
+    }
+)  # fmt: skip
+
 # Separators between a headline and the site name in a page title ("Headline - Site").
 TITLE_SEPARATORS: tuple[str, ...] = (" - ", " | ", " – ", " — ", " : ", " :: ", " · ", " » ")
 

@@ -194,3 +194,15 @@ def test_headline_ending_in_a_period_is_still_the_headline() -> None:
     doc = remove_noise(replace(_html_doc(blocks), title=title), options=Options())
     assert [b.keep for b in doc.blocks] == [False, True]
     assert doc.title == title
+
+
+@pytest.mark.parametrize("heading", ["Conclusion", "Pros", "Final thoughts", "Fazit", "Итоги"])
+def test_common_section_headings_are_not_inline_labels(heading: str) -> None:
+    text = (
+        "Share\n\n"
+        "The first paragraph of a plain article has several words and ends properly.\n\n"
+        f"{heading}\n\n"
+        "The last paragraph closes the story with a final remark, as they do.\n"
+    )
+    doc = remove_noise(_doc(text), options=Options())
+    assert [b.text for b in doc.blocks if not b.keep] == ["Share"]
