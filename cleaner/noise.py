@@ -404,8 +404,9 @@ def drop_inline_labels(doc: Document) -> Document:
 
 def looks_like_subheading(text: str, following: str) -> bool:
     """A short line that introduces what follows: numbered ("2. Authenticity"), ending in a
-    colon or question mark, a common section heading ("Conclusion", "Pros"), or sharing a content word with the next paragraph ("Public cloud" /
-    "A public cloud is..."). Such lines are kept even when short."""
+    colon or question mark, a common section heading ("Conclusion", "Pros"), or sharing a
+    content word with the next paragraph ("Public cloud" / "A public cloud is..."). Such lines
+    are kept even when short."""
     if _NUMBERED.match(text) or text.rstrip().endswith((":", "?")):
         return True
     if " ".join(text.lower().split()).strip(".:!-–— ") in patterns.SUBHEADINGS:
