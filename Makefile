@@ -36,6 +36,7 @@ test: lint
 
 eval: $(STAMP)
 	$(BIN)/python -m bench.eval
+	$(BIN)/python -m bench.summary
 
 gate: $(STAMP)
 	$(BIN)/python -m pytest tests/gate -s
