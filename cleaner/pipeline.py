@@ -1,7 +1,7 @@
 """The pure API: ``clean()`` and ``explain()``. Bytes or text in, text and metadata out, no I/O.
 
-The stages run in one direction: read -> extract -> noise -> language. Each returns a new
-:class:`~cleaner.document.Document`; ``explain()`` returns the same result together with every
+The stages run in one direction: read -> extract -> noise -> order -> language. Each returns a
+new :class:`~cleaner.document.Document`; ``explain()`` returns the same result together with every
 input block and the decision taken on it, so what ``explain`` shows is exactly what ``clean`` did.
 """
 
@@ -16,6 +16,7 @@ from cleaner.errors import InputError
 from cleaner.extract import extract
 from cleaner.language import add_language
 from cleaner.noise import remove_noise, words
+from cleaner.order import repair_order
 from cleaner.read import read
 from cleaner.version import __version__
 
@@ -40,6 +41,8 @@ def run_stages(data: bytes | str, *, name: str, options: Options) -> Document:
     decoded = read(data, name=name, max_bytes=options.max_bytes)
     doc = extract(decoded, source=name, options=options)
     doc = remove_noise(doc, options=options)
+    if options.reorder:
+        doc = repair_order(doc, options=options)
     return add_language(doc, max_chars=options.language_chars)
 
 
@@ -70,6 +73,7 @@ def metadata(doc: Document, text: str) -> dict[str, Any]:
             if not b.keep
         ],
         "warnings": list(doc.decoded.warnings + doc.warnings),
+        "order": doc.order,
         "cleaner_version": __version__,
     }
 

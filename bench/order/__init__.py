@@ -1,0 +1,1 @@
+"""The order stage's model training (``train``) and benchmark (``evaluate``)."""

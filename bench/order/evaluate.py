@@ -1,0 +1,379 @@
+"""Score the order stage on scrambled held-out gold articles (``make eval-order``).
+
+    python -m bench.order.evaluate [--split heldout untuned] [--limit N]
+
+For every gold article of 4-25 paragraphs in a split the model never trained on
+(:mod:`bench.order.data`), seeded scenarios are built from its paragraphs:
+
+* ``in order``: the gold as it is;
+* ``shuffled``: all paragraphs in random order;
+* ``one moved``: one paragraph taken out and put elsewhere;
+* ``swapped``: two or three paragraphs exchange places (a cyclic rotation of their slots);
+* ``sentences``: the article cut into sentences, regrouped into units of 1-3 sentences, shuffled;
+* ``splice random`` / ``splice topic``: one paragraph of another article of the same report
+  inserted (a random donor / the donor sharing most content words).
+
+Reports: the held-out split per corpus (``heldout-scrapinghub``, ``heldout-wcxb``) and the
+untuned WCXB split (``untuned-wcxb``), each with its own donors.
+
+Each scenario text (paragraphs separated by a blank line) goes through the real pipeline,
+``cleaner.clean(text, name="x.txt")``. The noise stage runs first and may drop or re-join lines,
+so the order stage is scored on what reaches it: output paragraphs are aligned to the units by
+their text, and units that do not come out unchanged are left out of the order figures (their
+count is reported). The identity baseline is the scenario's input order.
+
+Results: a table per split on stdout, machine-readable figures in ``bench/results/order.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.order.data import Article, Split, articles_of
+from cleaner import Options, clean
+from cleaner.document import Document
+from cleaner.extract import extract
+from cleaner.noise import remove_noise
+from cleaner.order import kendall_tau, repair_order
+from cleaner.order_features import split_sentences, stems
+from cleaner.read import read
+from cleaner.version import __version__
+
+RESULTS = Path(__file__).resolve().parents[1] / "results" / "order.json"
+MIN_PARAS, MAX_PARAS = 4, 25
+SEED = "order-eval-1"
+SPEED_REPEATS = 5
+OFF = Options(reorder=False)
+SCENARIOS = (
+    "in order",
+    "shuffled",
+    "one moved",
+    "swapped",
+    "sentences",
+    "splice random",
+    "splice topic",
+)
+
+
+@dataclass
+class Case:
+    """One scenario of one article: the units in input order with their gold rank (None for a
+    spliced unit)."""
+
+    units: list[str]
+    ranks: list[int | None]
+    spliced: int | None = None  # input position of the spliced unit
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.units) + "\n"
+
+
+def rng_for(article: Article, scenario: str) -> random.Random:
+    return random.Random(f"{SEED}:{article.corpus}:{article.id}:{scenario}")
+
+
+def permuted(units: list[str], order: list[int]) -> Case:
+    return Case([units[i] for i in order], list(order))
+
+
+def scenario_case(
+    scenario: str, article: Article, donors: Callable[[Article, random.Random, bool], str]
+) -> Case:
+    rng = rng_for(article, scenario)
+    paras = list(article.paragraphs)
+    n = len(paras)
+    order = list(range(n))
+    if scenario == "in order":
+        return permuted(paras, order)
+    if scenario == "shuffled":
+        while order == sorted(order):
+            rng.shuffle(order)
+        return permuted(paras, order)
+    if scenario == "one moved":
+        src = rng.randrange(n)
+        dst = rng.choice([k for k in range(n) if k != src])
+        order.insert(dst, order.pop(src))
+        return permuted(paras, order)
+    if scenario == "swapped":
+        slots = sorted(rng.sample(range(n), rng.choice((2, 3))))
+        values = [order[s] for s in slots]
+        for s, v in zip(slots, values[1:] + values[:1], strict=True):
+            order[s] = v
+        return permuted(paras, order)
+    if scenario == "sentences":
+        sentences = [s for p in paras for s in split_sentences(p.replace("\n", " "))]
+        units: list[str] = []
+        k = 0
+        while k < len(sentences):
+            size = rng.randint(1, 3)
+            units.append(" ".join(sentences[k : k + size]))
+            k += size
+        order = list(range(len(units)))
+        while len(units) > 1 and order == sorted(order):
+            rng.shuffle(order)
+        return permuted(units, order)
+    donor = donors(article, rng, scenario == "splice topic")
+    where = rng.randrange(1, n + 1)
+    ranks: list[int | None] = [*range(where), None, *range(where, n)]
+    return Case([*paras[:where], donor, *paras[where:]], ranks, spliced=where)
+
+
+def make_donors(articles: list[Article]) -> Callable[[Article, random.Random, bool], str]:
+    """A donor paragraph from another article: random, or from the most similar article."""
+    vocab = {(a.corpus, a.id): set(stems(" ".join(a.paragraphs))) for a in articles}
+
+    def donor(article: Article, rng: random.Random, same_topic: bool) -> str:
+        others = [a for a in articles if (a.corpus, a.id) != (article.corpus, article.id)]
+        if same_topic:
+            mine = vocab[(article.corpus, article.id)]
+
+            def similarity(a: Article) -> tuple[float, str, str]:
+                theirs = vocab[(a.corpus, a.id)]
+                return (-len(mine & theirs) / (len(mine | theirs) or 1), a.corpus, a.id)
+
+            chosen = min(others, key=similarity)
+        else:
+            chosen = others[rng.randrange(len(others))]
+        candidates = [p for p in chosen.paragraphs if len(p.split()) >= 8] or list(
+            chosen.paragraphs
+        )
+        return candidates[rng.randrange(len(candidates))]
+
+    return donor
+
+
+@dataclass
+class Outcome:
+    """What came out for one case, aligned to the input units."""
+
+    in_ranks: list[int]
+    out_ranks: list[int]
+    changed: bool
+    identical: bool | None  # output equal to the run without the order stage (in order only)
+    flagged: list[int]  # input positions of flagged units
+    spliced: int | None
+    lost: int  # units that did not come out unchanged
+
+
+def run_case(case: Case, *, baseline_text: str | None) -> Outcome:
+    result = clean(case.text, name="x.txt")
+    order = result.metadata["order"] or {}
+    outputs = [" ".join(p.split()) for p in result.text.split("\n\n") if p.strip()]
+    by_text: dict[str, list[int]] = {}
+    for pos, unit in enumerate(case.units):
+        by_text.setdefault(" ".join(unit.split()), []).append(pos)
+    out_positions: list[int] = []
+    for para in outputs:
+        positions = by_text.get(para)
+        if positions:
+            out_positions.append(positions.pop(0))
+    present = set(out_positions)
+    in_positions = [p for p in range(len(case.units)) if p in present]
+
+    def ranks(positions: list[int]) -> list[int]:
+        return [r for p in positions if (r := case.ranks[p]) is not None]
+
+    flagged = [out_positions[k] for k in order.get("offtopic", []) if k < len(out_positions)]
+    return Outcome(
+        in_ranks=ranks(in_positions),
+        out_ranks=ranks(out_positions),
+        changed=bool(order.get("changed")),
+        identical=None if baseline_text is None else result.text == baseline_text,
+        flagged=flagged,
+        spliced=case.spliced if case.spliced in present else None,
+        lost=len(case.units) - len(present),
+    )
+
+
+def tau(ranks: list[int]) -> float:
+    order = sorted(range(len(ranks)), key=lambda k: ranks[k])
+    position = [0] * len(ranks)
+    for p, k in enumerate(order):
+        position[k] = p
+    return kendall_tau(position)
+
+
+@dataclass
+class Tally:
+    """Aggregates of one scenario."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        judged = [o for o in self.outcomes if len(o.out_ranks) >= 2]
+        scrambled = [o for o in judged if o.in_ranks != sorted(o.in_ranks)]
+        spliced = [o for o in self.outcomes if o.spliced is not None]
+        flags = sum(len(o.flagged) for o in self.outcomes)
+        hits = sum(1 for o in spliced if o.spliced in o.flagged)
+
+        def mean(values: list[float]) -> float | None:
+            return round(statistics.fmean(values), 4) if values else None
+
+        def first_right(ranks: list[int]) -> bool:
+            return bool(ranks) and ranks[0] == min(ranks)
+
+        return {
+            "docs": len(self.outcomes),
+            "units_lost_to_noise": sum(o.lost for o in self.outcomes),
+            "untouched": mean(
+                [float(o.identical) for o in self.outcomes if o.identical is not None]
+            ),
+            "changed": mean([float(o.changed) for o in self.outcomes]),
+            "gate_recall": mean([float(o.changed) for o in scrambled]),
+            "tau": mean([tau(o.out_ranks) for o in judged]),
+            "tau_identity": mean([tau(o.in_ranks) for o in judged]),
+            "perfect": mean([float(o.out_ranks == sorted(o.out_ranks)) for o in judged]),
+            "perfect_identity": mean([float(o.in_ranks == sorted(o.in_ranks)) for o in judged]),
+            "first": mean([float(first_right(o.out_ranks)) for o in judged]),
+            "first_identity": mean([float(first_right(o.in_ranks)) for o in judged]),
+            "worse": mean([float(tau(o.out_ranks) < tau(o.in_ranks) - 1e-9) for o in judged]),
+            "flagged_docs": mean([float(bool(o.flagged)) for o in self.outcomes]),
+            "splice_recall": round(hits / len(spliced), 4) if spliced else None,
+            "splice_precision": round(hits / flags, 4) if flags else None,
+        }
+
+
+def stage_input(text: str) -> Document:
+    """The document as the order stage receives it (read, extract, noise)."""
+    decoded = read(text, name="x.txt", max_bytes=OFF.max_bytes)
+    return remove_noise(extract(decoded, source="x.txt", options=OFF), options=OFF)
+
+
+def stage_speed(texts: list[str]) -> dict[str, float]:
+    """Docs/s of the order stage alone, median of SPEED_REPEATS passes over the same inputs."""
+    docs = [stage_input(t) for t in texts]
+    options = Options()
+    rates = []
+    for _ in range(SPEED_REPEATS):
+        start = time.perf_counter()
+        for doc in docs:
+            repair_order(doc, options=options)
+        rates.append(len(docs) / (time.perf_counter() - start))
+    return {"docs": len(docs), "docs_per_s": round(statistics.median(rates), 1)}
+
+
+# What is reported: the held-out split per corpus, and the untuned WCXB split.
+REPORTS: dict[str, tuple[Split, str]] = {
+    "heldout-scrapinghub": ("heldout", "scrapinghub"),
+    "heldout-wcxb": ("heldout", "wcxb-dev"),
+    "untuned-wcxb": ("untuned", "wcxb-dev"),
+}
+
+
+def evaluate(report: str, limit: int | None) -> dict[str, Any]:
+    split, corpus = REPORTS[report]
+    articles = [
+        a
+        for a in articles_of(split)
+        if a.corpus == corpus and MIN_PARAS <= len(a.paragraphs) <= MAX_PARAS
+    ]
+    articles = articles[:limit] if limit else articles
+    donors = make_donors(articles)
+    tallies = {s: Tally() for s in SCENARIOS}
+    speed_texts: list[str] = []
+    for article in articles:
+        baseline = clean(article.text, name="x.txt", options=OFF).text
+        for scenario in SCENARIOS:
+            case = scenario_case(scenario, article, donors)
+            is_base = scenario == "in order"
+            outcome = run_case(case, baseline_text=baseline if is_base else None)
+            tallies[scenario].outcomes.append(outcome)
+            if scenario in ("in order", "shuffled"):
+                speed_texts.append(case.text)
+    return {
+        "articles": len(articles),
+        "scenarios": {s: t.summary() for s, t in tallies.items()},
+        "speed": stage_speed(speed_texts),
+    }
+
+
+COLUMNS = (
+    ("docs", "docs"),
+    ("untouched", "untouched"),
+    ("changed", "gate fired"),
+    ("gate_recall", "gate recall"),
+    ("tau", "tau"),
+    ("tau_identity", "tau id."),
+    ("perfect", "perfect"),
+    ("perfect_identity", "perfect id."),
+    ("first", "first"),
+    ("first_identity", "first id."),
+    ("worse", "made worse"),
+    ("flagged_docs", "docs flagged"),
+    ("splice_recall", "splice R"),
+    ("splice_precision", "splice P"),
+)
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def table(split: str, result: dict[str, Any]) -> str:
+    lines = [
+        f"#### order stage, {split} ({result['articles']} articles of "
+        f"{MIN_PARAS}-{MAX_PARAS} paragraphs; order stage {result['speed']['docs_per_s']} docs/s "
+        f"over {result['speed']['docs']} docs, median of {SPEED_REPEATS})",
+        "",
+        "| scenario | " + " | ".join(label for _, label in COLUMNS) + " |",
+        "|---|" + "---|" * len(COLUMNS),
+    ]
+    for scenario, summary in result["scenarios"].items():
+        lines.append(
+            f"| {scenario} | " + " | ".join(cell(summary[key]) for key, _ in COLUMNS) + " |"
+        )
+    lost = {s: r["units_lost_to_noise"] for s, r in result["scenarios"].items()}
+    lines.append("")
+    lines.append(f"units that did not reach the output unchanged (noise stage): {lost}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", nargs="+", default=list(REPORTS), choices=list(REPORTS))
+    parser.add_argument("--limit", type=int, default=None, help="first N articles (a quick run)")
+    args = parser.parse_args(argv)
+    started = datetime.now(UTC)
+    results: dict[str, Any] = {}
+    for split in args.split:
+        results[split] = evaluate(split, args.limit)
+        print(table(split, results[split]))
+        print()
+    info = {
+        "run": started.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "python": platform.python_version(),
+        "cleaner": __version__,
+        "seed": SEED,
+        "limit": args.limit,
+    }
+    print(
+        f"run of {info['run']} · python {info['python']} · cleaner {info['cleaner']} · "
+        "untouched = output byte-identical to the run without the order stage"
+    )
+    if args.limit is None:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(
+            json.dumps({"info": info, "splits": results}, indent=1, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,405 @@
+"""Cheap features of text units for the order stage: which of two units comes first?
+
+Pure Python, no model downloads: the stage must run at hundreds of documents per second and
+cannot depend on numpy at run time. Every feature is a number that a news writer's habits make
+informative about position:
+
+* *unary* cues say how lede-like or tail-like one unit is (a dateline, the title's words, a
+  weekday; versus an opening pronoun or connective, a quote continuation, "contributed to this
+  report"). The pair feature is the difference ``g(a) - g(b)``.
+* *pairwise* cues relate two units: a full name ("John Kerry") precedes the bare surname
+  ("Kerry said"); an acronym's definition ("United Nations (UN)") precedes its bare use.
+  They are antisymmetric (``h(a, b) = -h(b, a)``), so with no bias term the model gives
+  ``P(a before b) = 1 - P(b before a)`` by construction.
+
+The training script (``bench/order/train.py``) and the stage (:mod:`cleaner.order`) both call
+:func:`analyse` and :func:`pair_features`, so training and inference see the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+# --- word lists (data): the first word of a unit that points back to something said before ---
+PRONOUN_OPENERS = frozenset(
+    """he she it they we this these those his her their its there such
+    er sie es wir dies diese dieser dieses sein seine ihr ihre dort
+    il elle ils elles cela ceci cette ces leur leurs
+    él ella ellos ellas esto esta este estos estas
+    lui lei questo questa questi ele ela eles isso
+    hij zij dit deze он она они это этот эта""".split()
+)
+CONNECTIVE_OPENERS = frozenset(
+    """but however meanwhile also and yet still moreover furthermore besides instead then
+    so thus therefore although though nevertheless nonetheless indeed additionally later
+    afterwards finally otherwise likewise similarly nor or
+    aber doch jedoch allerdings auch außerdem dennoch trotzdem zudem dabei daher deshalb
+    danach inzwischen unterdessen sondern und oder
+    mais cependant pourtant toutefois aussi ainsi donc puis ensuite enfin néanmoins et
+    pero además también sin embargo ma però inoltre anche mas porém também
+    но однако также кроме""".split()
+)
+# Words that open a news lede's time frame ("on Friday") or a dateline's agency tag.
+WEEKDAYS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday
+    montag dienstag mittwoch donnerstag freitag samstag sonntag heute gestern
+    lundi mardi mercredi jeudi vendredi samedi dimanche aujourd hier
+    lunes martes miércoles jueves viernes sábado domingo hoy ayer""".split()
+)
+AGENCY = re.compile(r"\((?:AP|Reuters|AFP|dpa|UPI|CNN|Xinhua|APA|KNA|epd|ANSA|EFE|IANS|PTI)\)")
+DATELINE = re.compile(
+    r"^[A-ZÀ-Þ][A-ZÀ-Þ .'-]{2,30}(?:,[^—–\n]{0,30})?\s*(?:\([^)]{1,20}\))?\s*[—–-]"
+)
+# A wire-story dateline, which only ever opens an article: "HANOI, Vietnam (AP) —",
+# "WASHINGTON —", "BERLIN (dpa) -". Stricter than DATELINE: a capitalised place, then an agency
+# in parentheses or a dash.
+WIRE_DATELINE = re.compile(
+    r"^[A-ZÀ-Þ][A-ZÀ-Þ .'-]{2,30}(?:,[^—–\n(]{1,30})?\s*"
+    r"(?:\((?:AP|Reuters|AFP|dpa|UPI|CNN|Xinhua|APA|KNA|epd|ANSA|EFE|IANS|PTI|Bloomberg)\)"
+    r"\s*[—–-]+|[—–])\s"
+)
+TAIL_CUES = re.compile(
+    r"contributed to this report|reporting by|editing by|^follow |copyright|©|for more |"
+    r"read more|mehr zum thema|lesen sie|mit material von|dieser artikel|this article|@",
+    re.IGNORECASE,
+)
+SPEECH_VERBS = frozenset(
+    """said says told added according sagte sagt erklärte betonte selon déclaré affirmé
+    dijo según ha detto""".split()
+)
+SENTENCE_OPENING = '.!?:;"“„«‘(…—–-'  # a capital after these opens a sentence or a quote
+OPENING_QUOTES = "\"“„«‘'‹"
+STOPWORDS = frozenset(
+    """the and for that with this from have has had was were are been will would could should
+    into about after before over their there they them than then what when where which while
+    who whom whose also more most some such only other very just your said says
+    der die das und mit von für auf den dem des ein eine einer eines nicht sich auch ist sind
+    wird wurde werden nach bei aus als wie noch über durch
+    les des une pour dans avec sur par est sont pas plus qui que ont été""".split()
+)
+
+WORD = re.compile(r"\w+", re.UNICODE)
+DIGIT = re.compile(r"\d")
+# Two or more capitalised words in a row, the last one a surname-like token.
+# Capitalised tokens only: a name run is broken by anything else between two of them.
+NAME_TOKEN = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ][\w'’-]*", re.UNICODE)
+NAME_MIN = 3
+FULL_NAME_MAX = 4  # longer capitalised runs are titles of works or organisations
+# A bare surname counts as a person's name only in a person's context: followed by a verb of
+# saying, or after an honorific or "said"; "Alaska" or "Management" used alone do not count.
+PERSON_AFTER = re.compile(
+    r"\s(?:said|says|told|added|insisted|noted|explained|argued|wrote|stated|warned|asked|"
+    r"replied|believes|thinks|sagte|sagt|erklärte|betonte|meinte|fügte|a\s+déclaré|a\s+dit|"
+    r"a\s+affirmé|explique|estime|dijo|afirmó|ha\s+detto)\b"
+)
+PERSON_BEFORE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Herr|Frau|M|Mme|Sr|Sra)\.?|\bsaid|\bsays|"
+    r"\baccording\s+to|\bsagte|\bsagt|\bselon)\s$"
+)
+ACRONYM_DEFINITION = re.compile(r"\(([A-ZÀ-Þ]{2,8})\)")
+ACRONYM = re.compile(r"\b[A-ZÀ-Þ]{2,8}\b")
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]?\s+(?=[\"“„«‘(]?[A-ZÀ-ÞА-Я0-9])")
+# Abbreviations that end with a dot but do not end a sentence (checked before splitting).
+ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|Nr|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|bzw|ca|Hr|Fr|z\.B|u\.a|d\.h)|\b[A-Z])\.$"
+)
+STEM = 5  # words are compared by their first five letters: "Syrian" ~ "Syrians"
+TITLE_WORD_MIN = 4  # shorter title words are mostly function words
+
+UNARY_NAMES = (
+    "pronoun_opener",
+    "connective_opener",
+    "quote_opener",
+    "lowercase_opener",
+    "dateline",
+    "weekday",
+    "title_overlap",
+    "log_words",
+    "short",
+    "colon_end",
+    "question",
+    "tail_cue",
+    "speech",
+    "digits",
+    "shared_entities",
+    "new_entities",
+    "names_introduced",
+    "bare_surnames",
+    "centrality",
+    "word_position",
+    "opener_position",
+)
+PAIR_NAMES = ("name_intro", "acronym_intro", "entity_first")
+FEATURE_NAMES = UNARY_NAMES + PAIR_NAMES
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Learned position tendencies of words (data from the training split, shipped in the model
+    file): for a content-word stem, and for a unit's first word, the mean relative position
+    (0 = first unit, 1 = last) of the units they occur in, minus 0.5. Words seen too rarely
+    are left out (they count 0). This is how "Reporting by", "Meanwhile" or "In conclusion"
+    are learned in every language of the corpus rather than listed by hand."""
+
+    words: dict[str, float]
+    openers: dict[str, float]
+
+
+EMPTY_LEXICON = Lexicon({}, {})
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """What the features need to know about one unit (a paragraph or a sentence)."""
+
+    text: str
+    unary: tuple[float, ...]
+    full_names: frozenset[str]  # surnames introduced with a first name ("John Kerry" -> kerry)
+    bare_names: frozenset[str]  # capitalised words used alone ("Kerry said" -> kerry)
+    defined: frozenset[str]  # acronyms defined here ("(UN)")
+    acronyms: frozenset[str]  # acronyms used here
+    entities: frozenset[str]  # stems of capitalised, non-initial words
+    stems: frozenset[str]  # content-word stems
+
+
+def stems(text: str) -> list[str]:
+    """Content-word stems: lowercased words of four letters or more, cut to :data:`STEM`."""
+    return stems_of(WORD.findall(text.lower()))
+
+
+def stems_of(lowered: list[str]) -> list[str]:
+    """:func:`stems` of words already lowercased."""
+    return [
+        w[:STEM]
+        for w in lowered
+        if len(w) >= TITLE_WORD_MIN and w not in STOPWORDS and not w.isdigit()
+    ]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences at end punctuation followed by a capital, never after a
+    known abbreviation or an initial. The pieces joined by one space give ``text`` back when the
+    paragraph has single spaces (the extractor normalises runs of spaces)."""
+    pieces: list[str] = []
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        candidate = text[start : match.start()].rstrip()
+        if ABBREVIATION.search(candidate):
+            continue
+        pieces.append(candidate)
+        start = match.end()
+    pieces.append(text[start:].strip())
+    return [p for p in pieces if p]
+
+
+def _first_word(text: str) -> str:
+    match = WORD.search(text)
+    return match.group(0).lower() if match else ""
+
+
+def _names(text: str, common: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Surnames introduced with a first name, and name words standing alone.
+
+    A *name word* is capitalised, at least :data:`NAME_MIN` letters long, and never written in
+    lower case anywhere in the document (``common``): that keeps "The", "But" or "Federal"
+    out. A full name is a run of two or more name words ("John Kerry" introduces "kerry"); a
+    bare use is a name word with no capitalised neighbour ("Kerry said").
+    """
+    tokens = [(m.group(0), m.start(), m.end()) for m in NAME_TOKEN.finditer(text)]
+    full: set[str] = set()
+    bare: set[str] = set()
+    run: list[str] = []
+
+    def close() -> None:
+        if 2 <= len(run) <= FULL_NAME_MAX:
+            full.add(run[-1])
+        elif len(run) == 1 and person:
+            bare.add(run[0])
+
+    previous_end = -1
+    person = False
+    for word, start, end in tokens:
+        lowered = word.lower()
+        is_name = (
+            word[:1].isupper()
+            and word[1:2].islower()
+            and len(word) >= NAME_MIN
+            and lowered not in common
+            and lowered not in STOPWORDS
+            and lowered not in PRONOUN_OPENERS
+            and lowered not in CONNECTIVE_OPENERS
+        )
+        adjacent = previous_end >= 0 and text[previous_end:start] == " "
+        if is_name and run and adjacent:
+            run.append(lowered)
+        else:
+            close()
+            run = [lowered] if is_name else []
+            person = is_name and bool(
+                PERSON_AFTER.match(text, end)
+                or PERSON_BEFORE.search(text[max(0, start - 16) : start])
+            )
+        previous_end = end
+    close()
+    return frozenset(full), frozenset(bare - full)
+
+
+def _entities(text: str) -> frozenset[str]:
+    """Stems of capitalised words that do not open a sentence (names, places, organisations)."""
+    found: set[str] = set()
+    for match in NAME_TOKEN.finditer(text):
+        before = text[max(0, match.start() - 4) : match.start()].rstrip()
+        if match.start() == 0 or (before and before[-1] in SENTENCE_OPENING):
+            continue
+        word = match.group(0).lower()
+        if len(word) >= 3 and word not in STOPWORDS:
+            found.add(word[:STEM])
+    return frozenset(found)
+
+
+def opener(text: str) -> str:
+    """The first word of a unit, lowercased (the key of ``Lexicon.openers``)."""
+    return _first_word(text)
+
+
+def _lexical(text: str, own: set[str], lexicon: Lexicon) -> tuple[float, float]:
+    values = [lexicon.words[s] for s in sorted(own) if s in lexicon.words]  # fixed sum order
+    mean = sum(values) / len(values) if values else 0.0
+    return mean, lexicon.openers.get(_first_word(text), 0.0)
+
+
+def analyse(texts: list[str], title: str | None, *, lexicon: Lexicon = EMPTY_LEXICON) -> list[Unit]:
+    """Features of every unit of one document (some unary features look at the other units)."""
+    title_stems = set(stems(title or ""))
+    tokens = [WORD.findall(text) for text in texts]
+    common = frozenset(
+        w for words in (*tokens, WORD.findall(title or "")) for w in words if w[:1].islower()
+    )
+    raw = []
+    for text in texts:
+        full, bare = _names(text, common)
+        raw.append(
+            (
+                text,
+                full,
+                bare,
+                frozenset(ACRONYM_DEFINITION.findall(text)),
+                frozenset(ACRONYM.findall(text)),
+                _entities(text),
+            )
+        )
+    all_full = set().union(*(r[1] for r in raw)) if raw else set()
+    lowered = [[w.lower() for w in words] for words in tokens]
+    own_stems = [set(stems_of(words)) for words in lowered]
+    entity_units = Counter(e for r in raw for e in r[5])  # in how many units each entity is
+    units: list[Unit] = []
+    for i, (text, full, bare, defined, acronyms, entities) in enumerate(raw):
+        others = {e for e in entities if entity_units[e] > 1}  # own entities found elsewhere
+        centrality = _centrality(i, own_stems)
+        units.append(
+            Unit(
+                text=text,
+                unary=(
+                    *_unary(
+                        text,
+                        lowered[i],
+                        own_stems[i],
+                        title_stems,
+                        entities,
+                        others,
+                        full,
+                        bare & all_full,
+                    ),
+                    centrality,
+                    *_lexical(text, own_stems[i], lexicon),
+                ),
+                full_names=full,
+                bare_names=bare,
+                defined=defined,
+                acronyms=acronyms,
+                entities=entities,
+                stems=frozenset(own_stems[i]),
+            )
+        )
+    return units
+
+
+def _centrality(i: int, own: list[set[str]]) -> float:
+    """Mean share of the other units' content words that unit i contains: a lede summarises
+    the story, so it shares words with most of what follows."""
+    if len(own) < 2 or not own[i]:
+        return 0.0
+    shares = [len(own[i] & other) / len(other) for j, other in enumerate(own) if j != i and other]
+    return sum(shares) / len(shares) if shares else 0.0
+
+
+def _unary(
+    text: str,
+    words: list[str],
+    own: set[str],
+    title_stems: set[str],
+    entities: frozenset[str],
+    others: set[str],
+    full: frozenset[str],
+    bare_known: frozenset[str],
+) -> tuple[float, ...]:
+    first = words[0] if words else ""
+    lowered = set(words)
+    shared = len(entities & others)
+    return (
+        float(first in PRONOUN_OPENERS),
+        float(first in CONNECTIVE_OPENERS),
+        float(text[:1] in OPENING_QUOTES),
+        float(text[:1].islower()),
+        float(bool(AGENCY.search(text[:80]) or DATELINE.match(text))),
+        float(bool(lowered & WEEKDAYS)),
+        len(own & title_stems) / len(title_stems) if title_stems else 0.0,
+        math.log1p(len(words)),
+        float(len(words) <= 8),
+        float(text.rstrip().endswith(":")),
+        float(text.rstrip().endswith("?")),
+        float(bool(TAIL_CUES.search(text))),
+        float(bool(lowered & SPEECH_VERBS)),
+        len(DIGIT.findall(text)) / max(len(text), 1) * 10,
+        shared / (len(entities) + 1),
+        (len(entities) - shared) / (len(entities) + 1),
+        float(min(len(full), 3)),
+        float(min(len(bare_known), 3)),
+    )
+
+
+def pair_features(a: Unit, b: Unit) -> tuple[float, ...]:
+    """Antisymmetric pair cues for "a comes before b" (positive) vs the reverse (negative)."""
+    return (
+        _intro(a, b) - _intro(b, a),
+        _acronym(a, b) - _acronym(b, a),
+        _first_mention(a, b) - _first_mention(b, a),
+    )
+
+
+def _intro(a: Unit, b: Unit) -> float:
+    """a names someone in full whom b mentions by the bare surname only."""
+    return float(min(len(a.full_names & b.bare_names), 2))
+
+
+def _acronym(a: Unit, b: Unit) -> float:
+    """a defines an acronym that b uses without defining it."""
+    return float(min(len(a.defined & (b.acronyms - b.defined)), 2))
+
+
+def _first_mention(a: Unit, b: Unit) -> float:
+    """Share of b's entities that a mentions too: later units refer back to earlier ones,
+    measured against the smaller unit so it is comparable across lengths."""
+    if not a.entities or not b.entities:
+        return 0.0
+    shared = len(a.entities & b.entities)
+    return shared / len(b.entities) - shared / len(a.entities)
+
+
+def features(a: Unit, b: Unit) -> tuple[float, ...]:
+    """The full feature vector of the pair (a, b): unary differences, then pair cues."""
+    return tuple(x - y for x, y in zip(a.unary, b.unary, strict=True)) + pair_features(a, b)
