@@ -11,6 +11,8 @@ import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, fields, replace
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,6 +20,18 @@ from cleaner.errors import ConfigError
 from cleaner.profile import Profile
 
 Favor = Literal["balanced", "precision", "recall"]
+
+
+@cache
+def models_digest() -> str:
+    """A hash of every file in the package's ``data`` folder (the shipped models), read once
+    per process."""
+    digest = hashlib.sha256()
+    folder = resources.files("cleaner") / "data"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.is_file():
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +69,12 @@ class Options:
     drop_offtopic: bool = False
 
     def fingerprint(self) -> str:
-        """A short stable hash of every option; equal options give equal fingerprints."""
+        """A short stable hash of every option, and of the models shipped in ``cleaner/data``
+        (a retrained model changes outputs as much as an option does); equal options with the
+        same models give equal fingerprints."""
         values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "profile"}
         values["profile"] = self.profile.digest() if self.profile else None
+        values["models"] = models_digest()
         blob = json.dumps(values, sort_keys=True, ensure_ascii=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 

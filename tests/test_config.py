@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner import config
 from cleaner.config import Options, load_pyproject, read_noise_phrases
 from cleaner.errors import ConfigError
 
@@ -39,3 +40,9 @@ def test_bad_pyproject(tmp_path: Path, body: str) -> None:
 def test_missing_phrase_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         read_noise_phrases(tmp_path / "nope.txt")
+
+
+def test_fingerprint_covers_the_shipped_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = Options().fingerprint()
+    monkeypatch.setattr(config, "models_digest", lambda: "another-model")
+    assert Options().fingerprint() != before
