@@ -1,35 +1,74 @@
-"""Batch runs: walk the inputs, map them to outputs, clean each file, write a run report.
+"""Batch runs: walk the inputs, decide what is stale, clean it in parallel, record the run.
 
 The walk is sorted and never follows symbolic links; an output folder inside an input folder is
 not walked. Every input maps to ``OUT/<relative dir>/<name without .gz and extension>`` plus
 ``.txt`` / ``.json``; inputs that would share an output are all reported as errors before any
-work starts. A file that fails is named with its reason on one line, recorded in the report, and
-the batch goes on. Work is spread over processes with results consumed in input order, so the
-outputs and the report do not depend on ``--jobs``.
+work starts.
+
+Runs are incremental (see :mod:`cleaner.manifest`): an input whose size, mtime, run key and
+outputs are as recorded is counted as up to date without being read, and when nothing is stale
+no worker process is started and nothing heavy is imported, so a no-op run costs a walk and one
+``stat`` per file. Stale inputs go to a pool of killable workers (:mod:`cleaner.pool`) with a
+per-file time limit; results come back in input order, so outputs, manifest and report do not
+depend on ``--jobs``. A file that fails is named with its reason on one line, recorded in the
+report and retried next run; the batch goes on. An output folder that cannot be written (full,
+read-only) stops the run with :class:`~cleaner.errors.OutputError`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import functools
+import json
 import os
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import IO, Any, Literal, TypeVar
 
 from cleaner import settings
 from cleaner.config import Options
 from cleaner.errors import CleanerError, InputError
-from cleaner.pipeline import clean
-from cleaner.profile import Profile, candidate_lines, learn
-from cleaner.read import SUPPORTED_SUFFIXES, read
+from cleaner.manifest import (
+    Entry,
+    Manifest,
+    Reason,
+    Stat,
+    inputs_digest,
+    load,
+    run_key,
+    stale_reason,
+)
+from cleaner.pool import PoolConfig, ordered_map
+from cleaner.profile import Profile
 from cleaner.version import __version__
-from cleaner.write import atomic_write, metadata_json, remove_stale_temps, write_outputs
+from cleaner.write import (
+    TEMP_PREFIX,
+    atomic_write,
+    metadata_json,
+    output_paths,
+    remove_stale_temps,
+    staged_text,
+    write_outputs,
+)
 
 REPORT_NAME = "cleaner-report.json"
+MANIFEST_NAME = ".cleaner-manifest.json"
 A = TypeVar("A")
 R = TypeVar("R")
 Status = Literal["cleaned", "failed"]
+Format = Literal["files", "jsonl"]
+# Write errors that mean the output folder itself is unusable: stop the run (exit 2) instead of
+# failing every remaining file one by one.
+FATAL_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+MESSAGE_MAX_CHARS = 200
+
+
+class OutputError(CleanerError):
+    """The output folder or file cannot be written (full, read-only...): exit code 2."""
 
 
 def display(path: str) -> str:
@@ -50,9 +89,15 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """What a worker reports for one file. ``record`` is the JSON line in ``jsonl`` format;
+    ``fatal`` means the output folder is unusable and the run must stop."""
+
     source: str
     status: Status
     error: str | None = None
+    sha256: str | None = None
+    fatal: bool = False
+    record: str | None = None
 
 
 @dataclass(slots=True)
@@ -64,8 +109,15 @@ class Plan:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
+@functools.cache
+def _suffixes() -> tuple[str, ...]:
+    from cleaner.read import SUPPORTED_SUFFIXES  # lazy: read imports ftfy and charset detection
+
+    return SUPPORTED_SUFFIXES
+
+
 def supported(name: str) -> bool:
-    return name.lower().removesuffix(".gz").endswith(SUPPORTED_SUFFIXES)
+    return name.lower().removesuffix(".gz").endswith(_suffixes())
 
 
 def output_stem(relative: str) -> str:
@@ -77,31 +129,43 @@ def output_stem(relative: str) -> str:
     return head or relative
 
 
+SYMLINK_SKIP = "symbolic link (not followed)"
+
+
 def _walk(root: Path, skip: Path | None) -> Iterator[tuple[Path, str, str | None]]:
-    """Yield (path, relative path, skip reason or None) under ``root``, sorted, no symlinks."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(dirpath)
-        kept_dirs = []
-        for name in sorted(dirnames):
-            full = here / name
-            if skip is not None and full.resolve() == skip:
-                continue
-            if full.is_symlink():
-                yield full, full.relative_to(root).as_posix(), "symbolic link (not followed)"
-                continue
-            kept_dirs.append(name)
-        dirnames[:] = kept_dirs
-        for name in sorted(filenames):
-            full = here / name
-            rel = full.relative_to(root).as_posix()
-            if name.startswith(".cleaner-tmp-") or name == REPORT_NAME:
-                continue
-            if full.is_symlink():
-                yield full, rel, "symbolic link (not followed)"
-            elif not supported(name):
-                yield full, rel, "unsupported file type"
-            else:
-                yield full, rel, None
+    """Yield (path, relative path, skip reason or None) under ``root``, sorted, no symlinks.
+
+    ``os.scandir`` gives the entry types without a ``stat`` per file, which keeps a no-op run
+    over thousands of files fast.
+    """
+    yield from _walk_dir(str(root), "", str(skip) if skip is not None else None)
+
+
+def _walk_dir(folder: str, prefix: str, skip: str | None) -> Iterator[tuple[Path, str, str | None]]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        yield Path(folder), prefix.rstrip("/") or ".", f"cannot read folder: {exc.strerror}"
+        return
+    subdirs = []
+    for entry in entries:
+        rel = prefix + entry.name
+        if entry.is_symlink():
+            yield Path(entry.path), rel, SYMLINK_SKIP
+        elif entry.is_dir():
+            if skip is None or os.path.realpath(entry.path) != skip:
+                subdirs.append((entry.path, rel + "/"))
+        elif entry.name.startswith(TEMP_PREFIX) or entry.name in (REPORT_NAME, MANIFEST_NAME):
+            continue
+        elif not entry.is_file():
+            yield Path(entry.path), rel, "not a regular file"
+        elif not supported(entry.name):
+            yield Path(entry.path), rel, "unsupported file type"
+        else:
+            yield Path(entry.path), rel, None
+    for path, sub_prefix in subdirs:
+        yield from _walk_dir(path, sub_prefix, skip)
 
 
 def plan(inputs: Iterable[Path], out: Path) -> Plan:
@@ -116,6 +180,8 @@ def plan(inputs: Iterable[Path], out: Path) -> Plan:
                     result.skipped.append((rel, reason))
                 else:
                     candidates.append((path, rel))
+        elif src.is_symlink() and not src.exists():
+            result.errors.append((str(src), "broken or looping symbolic link"))
         elif src.is_file() and supported(src.name):
             candidates.append((src, src.name))
         elif src.is_file():
@@ -138,8 +204,15 @@ def plan(inputs: Iterable[Path], out: Path) -> Plan:
     return result
 
 
-def process(job: Job, options: Options) -> Outcome:
-    """Clean one file and write its outputs; every expected failure becomes an Outcome."""
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:MESSAGE_MAX_CHARS]
+
+
+def process(job: Job, options: Options, *, write: bool = True) -> Outcome:
+    """Clean one file and write its outputs (or, with ``write=False``, return its JSON line);
+    every expected failure becomes an Outcome. Runs in a worker process."""
+    from cleaner.pipeline import clean  # lazy: only a run with work pays for trafilatura
+
     try:
         data = job.path.read_bytes()
     except OSError as exc:
@@ -149,17 +222,22 @@ def process(job: Job, options: Options) -> Outcome:
     except InputError as exc:
         return Outcome(job.source, "failed", exc.reason)
     except Exception as exc:  # a bug must cost one file, never the batch
-        message = " ".join(str(exc).split())[:200]
-        return Outcome(job.source, "failed", f"internal error: {type(exc).__name__}: {message}")
+        return Outcome(
+            job.source, "failed", f"internal error: {type(exc).__name__}: {_one_line(exc)}"
+        )
+    sha = str(result.metadata["sha256"])
+    if not write:
+        line = {"source": job.source, "text": result.text, "metadata": result.metadata}
+        record = json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n"
+        return Outcome(job.source, "cleaned", sha256=sha, record=record)
     try:
         write_outputs(job.stem, result.text, result.metadata)
     except OSError as exc:
-        return Outcome(job.source, "failed", f"cannot write output: {exc.strerror or exc}")
-    return Outcome(job.source, "cleaned")
-
-
-def _process_star(args: tuple[Job, Options]) -> Outcome:
-    return process(*args)
+        fatal = exc.errno in FATAL_WRITE_ERRNOS
+        return Outcome(
+            job.source, "failed", f"cannot write output: {exc.strerror or exc}", fatal=fatal
+        )
+    return Outcome(job.source, "cleaned", sha256=sha)
 
 
 def scan(job: Job, options: Options) -> set[str]:
@@ -169,6 +247,9 @@ def scan(job: Job, options: Options) -> set[str]:
     second extraction per page would double the cost of the run. Unreadable files count as
     empty here; the second pass reports them.
     """
+    from cleaner.profile import candidate_lines
+    from cleaner.read import read
+
     try:
         decoded = read(job.path.read_bytes(), name=job.source, max_bytes=options.max_bytes)
     except (OSError, InputError):
@@ -178,37 +259,94 @@ def scan(job: Job, options: Options) -> set[str]:
     return candidate_lines(decoded.text, max_words=settings.PROFILE_MAX_WORDS)
 
 
-def _scan_star(args: tuple[Job, Options]) -> set[str]:
-    return scan(*args)
-
-
-def learn_profile(jobs: list[Job], options: Options, *, workers: int = 1) -> Profile:
-    """Learn the batch's boilerplate lines from every plain-text input (see :func:`scan`)."""
-    work = [(job, options) for job in jobs]
-    return learn(
-        _parallel_map(_scan_star, work, workers),
-        min_files=settings.PROFILE_MIN_FILES,
-        min_share=settings.PROFILE_MIN_SHARE,
+def _pool_config(jobs: int, timeout: float | None) -> PoolConfig:
+    return PoolConfig(
+        workers=jobs,
+        timeout=timeout,
+        chunk_size=settings.POOL_CHUNK_SIZE,
+        max_ahead=jobs * settings.POOL_MAX_AHEAD_PER_WORKER,
     )
 
 
-def _parallel_map(fn: Callable[[A], R], work: list[A], workers: int) -> Iterator[R]:
-    """``map(fn, work)`` over a process pool when ``workers > 1``; results come in input order
-    either way, which is what makes outputs independent of ``--jobs``."""
-    if workers > 1 and len(work) > 1:
-        chunksize = max(1, min(16, len(work) // (workers * 4)))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(fn, work, chunksize=chunksize)
-    else:
-        yield from map(fn, work)
+# Cleaned once in the parent before the workers are forked (see _warm_up).
+WARM_UP_PAGE = (
+    "<html><head><title>Warm-up</title></head><body><article><p>"
+    + "This page is cleaned once before the workers start, so that they share what the"
+    " pipeline loads on its first call. " * 3
+    + "</p></article></body></html>"
+)
+
+
+@functools.cache
+def _warm_up() -> None:
+    """Import the pipeline and clean one small page before forking: the workers then inherit
+    the modules and everything loaded lazily on a first call (language profiles, the order
+    model), about 0.5 s per worker otherwise. Loaded state is read-only, so outputs do not
+    depend on it."""
+    from cleaner.pipeline import clean
+
+    with contextlib.suppress(Exception):  # only an optimisation: a failure shows per file
+        clean(WARM_UP_PAGE, name="warm-up.html")
+
+
+def learn_profile(
+    jobs: list[Job], options: Options, *, workers: int = 1, timeout: float | None = None
+) -> Profile:
+    """Learn the batch's boilerplate lines from every plain-text input (see :func:`scan`)."""
+    from cleaner.profile import learn
+
+    if not jobs:
+        return learn((), min_files=settings.PROFILE_MIN_FILES, min_share=settings.PROFILE_MIN_SHARE)
+    _warm_up()
+    lines = ordered_map(
+        functools.partial(scan, options=options),
+        jobs,
+        config=_pool_config(workers, timeout),
+        on_timeout=lambda _job, _limit: set(),
+        on_crash=lambda _job, _code: set(),
+    )
+    return learn(
+        lines, min_files=settings.PROFILE_MIN_FILES, min_share=settings.PROFILE_MIN_SHARE
+    )
+
+
+def _timed_out(job: Job, limit: float) -> Outcome:
+    return Outcome(job.source, "failed", f"timed out after {limit:g} s")
+
+
+def _crashed(job: Job, code: int | None) -> Outcome:
+    how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+    return Outcome(job.source, "failed", f"worker process died ({how})")
+
+
+def clean_all(
+    jobs: list[Job], options: Options, *, workers: int, timeout: float | None, write: bool
+) -> Iterator[Outcome]:
+    """Outcomes of cleaning ``jobs``, in order, over a pool of killable workers."""
+    if not jobs:
+        return iter(())
+    _warm_up()
+    return ordered_map(
+        functools.partial(process, options=options, write=write),
+        jobs,
+        config=_pool_config(workers, timeout),
+        on_timeout=_timed_out,
+        on_crash=_crashed,
+    )
 
 
 @dataclass(slots=True)
 class RunReport:
+    """Counts, failures and real skips of a run; up-to-date files are only counted."""
+
     cleaned: int = 0
+    up_to_date: int = 0
+    pruned: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    planned: list[tuple[str, Reason]] = field(default_factory=list)
     profile_lines: int | None = None
+    stopped_early: bool = False
 
     def as_json(self, options: Options) -> dict[str, Any]:
         return {
@@ -217,12 +355,182 @@ class RunReport:
             "profile_lines": self.profile_lines,
             "counts": {
                 "cleaned": self.cleaned,
+                "up_to_date": self.up_to_date,
                 "skipped": len(self.skipped),
                 "failed": len(self.failed),
+                "pruned": self.pruned,
             },
+            "stopped_early": self.stopped_early,
             "failed": [{"source": s, "error": e} for s, e in sorted(self.failed)],
             "skipped": [{"source": s, "reason": r} for s, r in sorted(self.skipped)],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How a batch runs (as opposed to :class:`Options`, what it produces).
+
+    Attributes:
+        jobs: worker processes.
+        timeout: seconds per file before its worker is killed (None: no limit).
+        force: clean every input, even up-to-date ones.
+        prune: delete the outputs (recorded in the manifest) of inputs that no longer exist.
+        dry_run: decide what is stale and why, write nothing.
+        fail_fast: stop at the first failed file.
+        batch_profile: learn the batch's recurring boilerplate lines first (unless
+            ``Options.profile`` is given).
+        save_profile: write the profile used to this file.
+    """
+
+    jobs: int = 1
+    timeout: float | None = settings.DEFAULT_TIMEOUT_SECONDS
+    force: bool = False
+    prune: bool = False
+    dry_run: bool = False
+    fail_fast: bool = False
+    batch_profile: bool = False
+    save_profile: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hooks:
+    """Callbacks for the caller's feedback: ``error(source, reason)`` per failure in input
+    order; ``total(n)`` once with the number of files to clean; ``progress(outcome)`` after
+    each; ``planned(source, reason)`` per stale file in a dry run."""
+
+    error: Callable[[str, str], None] | None = None
+    total: Callable[[int], None] | None = None
+    progress: Callable[[Outcome], None] | None = None
+    planned: Callable[[str, str], None] | None = None
+
+
+def _stat_jobs(
+    jobs: list[Job], fail: Callable[[str, str], None]
+) -> list[tuple[Job, Stat]]:
+    stated = []
+    for job in jobs:
+        try:
+            stated.append((job, Stat.of(job.path)))
+        except OSError as exc:
+            fail(job.source, f"cannot read: {exc.strerror or exc}")
+    return stated
+
+
+def _choose_profile(
+    stated: list[tuple[Job, Stat]], options: Options, run: RunOptions, manifest: Manifest
+) -> tuple[Options, dict[str, Any] | None, str | None]:
+    """The options with the batch profile set, and what to cache in the manifest.
+
+    The profile is a function of the inputs' bytes; when no input's (name, size, mtime) moved
+    since it was learned, the cached profile is reused without reading a single file.
+    """
+    if not run.batch_profile or options.profile is not None:
+        return options, None, None
+    basis = run_key(__version__, options.fingerprint())
+    digest = inputs_digest([(f"{basis}/{job.source}", stat) for job, stat in stated])
+    cached = manifest.profile
+    if cached is not None and manifest.profile_inputs == digest and not run.force:
+        profile = Profile(
+            frozenset(cached["lines"]), int(cached["files"]), int(cached["min_files"])
+        )
+    else:
+        jobs = [job for job, _stat in stated]
+        profile = learn_profile(jobs, options, workers=run.jobs, timeout=run.timeout)
+    record = {
+        "lines": sorted(profile.lines),
+        "files": profile.files,
+        "min_files": profile.min_files,
+    }
+    return replace(options, profile=profile), record, digest
+
+
+def _outputs_present(out: str, entry: Entry) -> bool:
+    return all(os.path.exists(os.path.join(out, name)) for name in entry.outputs)
+
+
+def _inside(out: Path, relative: str) -> Path | None:
+    target = (out / relative).resolve()
+    return target if target.is_relative_to(out.resolve()) else None
+
+
+def _prune(out: Path, manifest: Manifest, current: set[str]) -> int:
+    """Delete the recorded outputs of inputs that are gone; return how many inputs."""
+    gone = [name for name in manifest.entries if name not in current]
+    for name in gone:
+        for relative in manifest.entries[name].outputs:
+            target = _inside(out, relative)
+            if target is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    target.unlink()
+        del manifest.entries[name]
+    return len(gone)
+
+
+def _prepare_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: output folder is a file")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create output folder: {exc.strerror or exc}") from exc
+    if not os.access(out, os.W_OK):
+        raise OutputError(f"{out}: output folder is not writable")
+    remove_stale_temps(out)
+
+
+class _Recorder:
+    """Collects outcomes into the report and the manifest; flushes the manifest now and then.
+
+    The manifest is flushed only from outcomes already received, i.e. after their outputs
+    were written by the worker, so it never claims an output that is not on disk.
+    """
+
+    def __init__(
+        self, out: Path, manifest: Manifest, report: RunReport, key: str, hooks: Hooks
+    ) -> None:
+        self.out = out
+        self.manifest = manifest
+        self.report = report
+        self.key = key
+        self.hooks = hooks
+        self.last_flush = time.monotonic()
+        self.dirty = False
+
+    def fail(self, source: str, reason: str) -> None:
+        self.report.failed.append((source, reason))
+        if self.hooks.error:
+            self.hooks.error(source, reason)
+
+    def record(self, job: Job, stat: Stat, outcome: Outcome) -> None:
+        old = self.manifest.entries.get(job.source)
+        if outcome.status == "cleaned":
+            self.report.cleaned += 1
+            names = tuple(
+                p.relative_to(self.out).as_posix() for p in output_paths(job.stem)
+            )
+            entry = Entry(stat.size, stat.mtime_ns, self.key, names, outcome.sha256)
+        else:
+            self.fail(outcome.source, outcome.error or "unknown error")
+            kept = old.outputs if old else ()
+            entry = Entry(stat.size, stat.mtime_ns, self.key, kept, None, failed=True)
+        self.manifest.entries[job.source] = entry
+        self.dirty = True
+        if self.hooks.progress:
+            self.hooks.progress(outcome)
+        if time.monotonic() - self.last_flush >= settings.MANIFEST_FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.manifest.save(self.out)
+        except OSError as exc:
+            raise OutputError(
+                f"{self.out}: cannot write the manifest: {exc.strerror or exc}"
+            ) from exc
+        self.last_flush = time.monotonic()
+        self.dirty = False
 
 
 def run(
@@ -236,60 +544,174 @@ def run(
     on_error: Callable[[str, str], None] | None = None,
     on_progress: Callable[[Outcome], None] | None = None,
     total: Callable[[int], None] | None = None,
+    run_options: RunOptions | None = None,
+    hooks: Hooks | None = None,
 ) -> RunReport:
-    """Clean every input into ``out`` and write ``out/cleaner-report.json``.
+    """Clean the stale inputs into ``out``; write the manifest and ``out/cleaner-report.json``.
 
-    ``on_error(source, reason)`` is called once per failed file, in input order; ``on_progress``
-    after each file. With ``batch_profile`` (and no profile in ``options``) a first pass learns
-    the batch's recurring boilerplate lines; ``save_profile`` writes the profile used.
-    Raises :class:`CleanerError` only when ``out`` itself cannot be written.
+    ``run_options`` (when given) replaces ``jobs``, ``batch_profile`` and ``save_profile``;
+    ``hooks`` replaces ``on_error``, ``on_progress`` and ``total`` (the short forms serve the
+    API and the tests). Raises :class:`OutputError` when ``out`` cannot be written (nothing is
+    half-written: each document's files are replaced together or not at all) and
+    :class:`CleanerError` when the profile cannot be saved.
     """
+    how = run_options or RunOptions(
+        jobs=jobs, batch_profile=batch_profile, save_profile=save_profile
+    )
+    hooks = hooks or Hooks(error=on_error, total=total, progress=on_progress)
     the_plan = plan(inputs, out)
     report = RunReport(skipped=list(the_plan.skipped))
-    if batch_profile and options.profile is None:
-        options = replace(options, profile=learn_profile(the_plan.jobs, options, workers=jobs))
-    if save_profile is not None:
-        try:
-            (options.profile or Profile(frozenset())).save(save_profile)
-        except OSError as exc:
-            raise CleanerError(f"{save_profile}: cannot write profile: {exc.strerror}") from exc
-    report.profile_lines = len(options.profile.lines) if options.profile else None
-
-    def fail(source: str, reason: str) -> None:
-        report.failed.append((source, reason))
-        if on_error:
-            on_error(source, reason)
-
+    if not how.dry_run:
+        _prepare_out(out)
+    old = load(out)
+    recorder = _Recorder(out, old, report, "", hooks)
     for source, reason in the_plan.errors:
-        fail(source, reason)
+        recorder.fail(source, reason)
+    stated = _stat_jobs(the_plan.jobs, recorder.fail)
+    options, cached_profile, profile_inputs = _choose_profile(stated, options, how, old)
+    _save_profile(options, how.save_profile)
+    report.profile_lines = len(options.profile.lines) if options.profile else None
+    key = run_key(__version__, options.fingerprint())
+    manifest = Manifest(dict(old.entries), cached_profile, profile_inputs, __version__, key)
+    recorder.manifest, recorder.key = manifest, key
+    recorder.dirty = manifest.header() != old.header()
+
+    stale: list[tuple[Job, Stat]] = []
+    out_str = str(out)
+    for job, stat in stated:
+        entry = manifest.entries.get(job.source)
+        why, touched = stale_reason(entry, stat, job.path, key=key, force=how.force)
+        if why is None and entry is not None and not _outputs_present(out_str, entry):
+            why = "output missing"
+        if why is None:
+            report.up_to_date += 1
+            if touched is not None:
+                manifest.entries[job.source] = touched
+                recorder.dirty = True
+            continue
+        stale.append((job, stat))
+        report.planned.append((job.source, why))
+        if how.dry_run and hooks.planned:
+            hooks.planned(job.source, why)
+    if how.dry_run:
+        return report
+    if how.prune:
+        current = {job.source for job in the_plan.jobs} | {s for s, _ in the_plan.errors}
+        report.pruned = _prune(out, manifest, current)
+        recorder.dirty = recorder.dirty or report.pruned > 0
+    if hooks.total:
+        hooks.total(len(stale))
+    outcomes = clean_all(
+        [job for job, _ in stale], options, workers=how.jobs, timeout=how.timeout, write=True
+    )
+    fatal: Outcome | None = None
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CleanerError(f"{out}: cannot create output folder: {exc.strerror or exc}") from exc
-    if not os.access(out, os.W_OK):
-        raise CleanerError(f"{out}: output folder is not writable")
-    remove_stale_temps(out)
-    if total:
-        total(len(the_plan.jobs))
-    work = [(job, options) for job in the_plan.jobs]
-    _collect(_parallel_map(_process_star, work, jobs), report, fail, on_progress)
-    try:
-        atomic_write(out / REPORT_NAME, metadata_json(report.as_json(options)).encode("utf-8"))
-    except OSError as exc:
-        raise CleanerError(f"{out}: cannot write the run report: {exc.strerror or exc}") from exc
+        for (job, stat), outcome in zip(stale, outcomes, strict=False):
+            if outcome.fatal:
+                fatal = outcome
+                break
+            recorder.record(job, stat, outcome)
+            if how.fail_fast and outcome.status == "failed":
+                report.stopped_early = True
+                break
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()  # kills workers still busy (fail-fast, fatal error)...
+        if stale:
+            remove_stale_temps(out)  # ...which may leave a temp file, as a timed-out one may
+    if fatal is not None:
+        report.stopped_early = True
+        with contextlib.suppress(OutputError):  # the disk is full: keep the first error
+            recorder.flush()
+        raise OutputError(f"{out}: {fatal.error} (while writing {display(fatal.source)})")
+    recorder.flush()
+    _write_report(out / REPORT_NAME, report, options)
     return report
 
 
-def _collect(
-    outcomes: Iterable[Outcome],
+def _save_profile(options: Options, path: Path | None) -> None:
+    if path is None:
+        return
+    try:
+        (options.profile or Profile(frozenset())).save(path)
+    except OSError as exc:
+        raise CleanerError(f"{path}: cannot write profile: {exc.strerror}") from exc
+
+
+def _write_report(path: Path, report: RunReport, options: Options) -> None:
+    try:
+        atomic_write(path, metadata_json(report.as_json(options)).encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write the run report: {exc.strerror or exc}") from exc
+
+
+def run_jsonl(
+    inputs: list[Path],
+    dest: Path | None,
+    *,
+    options: Options,
+    run_options: RunOptions,
+    hooks: Hooks | None = None,
+) -> RunReport:
+    """Clean every input into one JSON line each (sorted by source) in ``dest`` (stdout when
+    None). A file is written through a temp file and renamed at the end, so a reader never sees
+    a partial one; there is no manifest (the whole stream is rebuilt each time)."""
+    hooks = hooks or Hooks()
+    where = dest.parent if dest is not None else Path.cwd()
+    the_plan = plan(inputs, where / ".cleaner-jsonl-out")
+    report = RunReport(skipped=list(the_plan.skipped))
+    recorder = _Recorder(where, Manifest(), report, "", hooks)
+    for source, reason in the_plan.errors:
+        recorder.fail(source, reason)
+    stated = _stat_jobs(the_plan.jobs, recorder.fail)
+    options, _cached, _digest = _choose_profile(stated, options, run_options, Manifest())
+    _save_profile(options, run_options.save_profile)
+    report.profile_lines = len(options.profile.lines) if options.profile else None
+    jobs = [job for job, _stat in stated]
+    if run_options.dry_run:
+        for job in jobs:
+            report.planned.append((job.source, "forced"))
+            if hooks.planned:
+                hooks.planned(job.source, "forced")
+        return report
+    if hooks.total:
+        hooks.total(len(jobs))
+    outcomes = clean_all(
+        jobs, options, workers=run_options.jobs, timeout=run_options.timeout, write=False
+    )
+    if dest is None:
+        _stream_jsonl(outcomes, sys.stdout, report, recorder, run_options.fail_fast)
+        return report
+    try:
+        with staged_text(dest) as sink:
+            _stream_jsonl(outcomes, sink, report, recorder, run_options.fail_fast)
+    except OSError as exc:
+        raise OutputError(f"{dest}: cannot write: {exc.strerror or exc}") from exc
+    return report
+
+
+def _stream_jsonl(
+    outcomes: Iterator[Outcome],
+    sink: IO[str],
     report: RunReport,
-    fail: Callable[[str, str], None],
-    on_progress: Callable[[Outcome], None] | None,
+    recorder: _Recorder,
+    fail_fast: bool,
 ) -> None:
-    for outcome in outcomes:
-        if outcome.status == "cleaned":
-            report.cleaned += 1
-        else:
-            fail(outcome.source, outcome.error or "unknown error")
-        if on_progress:
-            on_progress(outcome)
+    try:
+        for outcome in outcomes:
+            if outcome.status == "cleaned" and outcome.record is not None:
+                report.cleaned += 1
+                sink.write(outcome.record)
+            else:
+                recorder.fail(outcome.source, outcome.error or "unknown error")
+                if fail_fast:
+                    report.stopped_early = True
+                    break
+            if recorder.hooks.progress:
+                recorder.hooks.progress(outcome)
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()
+    sink.flush()

@@ -1,7 +1,11 @@
 """The ``cleaner`` command line: argument parsing and printing only; the work lives elsewhere.
 
-Exit codes: 0 every file cleaned; 1 some files failed (the others are written); 2 usage or
-configuration error (including an output folder that cannot be written).
+Exit codes: 0 every file cleaned (or up to date); 1 some files failed (the others are written);
+2 usage or configuration error, or an output folder/file that cannot be written (full,
+read-only), in which case nothing is half-written.
+
+Heavy modules (the pipeline, trafilatura, rich) are imported only when a command needs them, so
+a no-op incremental run costs little more than the interpreter and a ``stat`` per file.
 """
 
 from __future__ import annotations
@@ -10,25 +14,36 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cleaner import batch
+from cleaner import batch, settings
 from cleaner.config import Options, load_pyproject, read_noise_phrases
 from cleaner.errors import CleanerError, ConfigError, InputError
-from cleaner.pipeline import CleanResult, explain
-from cleaner.pipeline import clean as clean_one
 from cleaner.profile import Profile
+from cleaner.progress import Feedback
 from cleaner.version import __version__
+
+if TYPE_CHECKING:
+    from cleaner.pipeline import CleanResult
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 all files cleaned or up to date; 1 some files failed (all others written);"
+    " 2 usage or configuration error, or an output that cannot be written (full or read-only"
+    " disk; nothing half-written)."
+)
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Turn scraped news files (HTML or text, optionally .gz) into clean text plus metadata.",
+    help="Turn scraped news files (HTML or text, optionally .gz) into clean text plus metadata. "
+    + EXIT_CODES_HELP,
 )
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+DEFAULT_JOBS = min(settings.DEFAULT_MAX_JOBS, os.cpu_count() or 1)
+STDOUT = "-"
 
 
 def _err(message: str) -> None:
@@ -74,7 +89,20 @@ ProfileOption = Annotated[
 ]
 ConfigOption = Annotated[
     Path | None,
-    typer.Option(help="pyproject.toml with a [tool.cleaner] table (default: ./pyproject.toml)."),
+    typer.Option(help="pyproject.toml with a \\[tool.cleaner] table (default: ./pyproject.toml)."),
+]
+NoReorderOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-reorder", help="Skip the order stage (do not repair a scrambled paragraph order)."
+    ),
+]
+DropOfftopicOption = Annotated[
+    bool,
+    typer.Option(
+        "--drop-offtopic",
+        help="Drop paragraphs the order stage flags as spliced in from another story.",
+    ),
 ]
 
 
@@ -84,50 +112,119 @@ def build_options(
     no_noise: bool,
     config: Path | None,
     profile: Path | None = None,
+    *,
+    no_reorder: bool = False,
+    drop_offtopic: bool = False,
 ) -> Options:
     """Options from, in rising priority: defaults, [tool.cleaner] of a pyproject, flags."""
-    settings: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     pyproject = config or Path("pyproject.toml")
     if config is not None and not config.is_file():
         raise ConfigError(f"{config}: no such configuration file")
     if pyproject.is_file():
-        settings.update(load_pyproject(pyproject))
+        values.update(load_pyproject(pyproject))
     if favor is not None:
         if favor not in ("balanced", "precision", "recall"):
             raise ConfigError(f"--favor must be balanced, precision or recall, not {favor!r}")
-        settings["favor"] = favor
+        values["favor"] = favor
     if phrases is not None:
-        settings["noise_phrases"] = tuple(settings.get("noise_phrases", ())) + read_noise_phrases(
+        values["noise_phrases"] = tuple(values.get("noise_phrases", ())) + read_noise_phrases(
             phrases
         )
     if no_noise:
-        settings["remove_noise"] = False
+        values["remove_noise"] = False
     if profile is not None:
-        settings["profile"] = Profile.load(profile)
-    return Options().merged(**settings)
+        values["profile"] = Profile.load(profile)
+    if no_reorder:
+        values["reorder"] = False
+    if drop_offtopic:
+        values["drop_offtopic"] = True
+    return Options().merged(**values)
 
 
 def _read_input(path: str) -> tuple[bytes, str]:
-    if path == "-":
+    if path == STDOUT:
         return sys.stdin.buffer.read(), "<stdin>"
     return Path(path).read_bytes(), Path(path).name
 
 
-@app.command()
+def _options_or_exit(
+    favor: str | None,
+    phrases: Path | None,
+    no_noise: bool,
+    config: Path | None,
+    profile: Path | None,
+    *,
+    no_reorder: bool,
+    drop_offtopic: bool,
+) -> Options:
+    try:
+        return build_options(
+            favor,
+            phrases,
+            no_noise,
+            config,
+            profile,
+            no_reorder=no_reorder,
+            drop_offtopic=drop_offtopic,
+        )
+    except ConfigError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+
+
+@app.command(epilog=EXIT_CODES_HELP)
 def clean(
     inputs: Annotated[
         list[str],
         typer.Argument(help="Folders (walked recursively) and files; '-' reads one from stdin."),
     ],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (mirrors the input tree).")
+        str | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder (mirrors the input tree); with --format jsonl a file, '-' for"
+            " stdout.",
+        ),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")
-    ] = min(4, os.cpu_count() or 1),
+        int, typer.Option("--jobs", "-j", min=1, help="Worker processes (default min(4, CPUs)).")
+    ] = DEFAULT_JOBS,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0,
+            help="Seconds per file before it is stopped and reported failed (0: no limit).",
+        ),
+    ] = settings.DEFAULT_TIMEOUT_SECONDS,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="files: a .txt + .json pair per input; jsonl: one JSON object per document.",
+        ),
+    ] = "files",
+    force: Annotated[
+        bool, typer.Option("--force", help="Clean every input, even those up to date.")
+    ] = False,
+    prune: Annotated[
+        bool,
+        typer.Option("--prune", help="Delete the outputs of inputs that no longer exist."),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="List what would be cleaned and why; write nothing."),
+    ] = False,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast", help="Stop at the first file that fails.")
+    ] = False,
     favor: FavorOption = None,
     noise_phrases: PhrasesOption = None,
     no_noise: NoNoiseOption = False,
+    no_reorder: NoReorderOption = False,
+    drop_offtopic: DropOfftopicOption = False,
     config: ConfigOption = None,
     profile: ProfileOption = None,
     no_batch_profile: Annotated[
@@ -146,56 +243,111 @@ def clean(
         bool, typer.Option("--verbose", "-v", help="Print each file as it is done.")
     ] = False,
 ) -> None:
-    """Clean files or folders into OUT (.txt + .json per input), or stdin to stdout."""
-    try:
-        options = build_options(favor, noise_phrases, no_noise, config, profile)
-    except ConfigError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(EXIT_USAGE) from exc
-    if inputs == ["-"]:
+    """Clean files or folders into OUT (.txt + .json per input), or stdin to stdout.
+
+    Runs are incremental: inputs unchanged since the last run into OUT (same size and mtime, or
+    same sha256) with the same options and version are skipped; --force re-cleans them.
+    """
+    options = _options_or_exit(
+        favor,
+        noise_phrases,
+        no_noise,
+        config,
+        profile,
+        no_reorder=no_reorder,
+        drop_offtopic=drop_offtopic,
+    )
+    if output_format not in ("files", "jsonl"):
+        _err(f"error: --format must be files or jsonl, not {output_format!r}")
+        raise typer.Exit(EXIT_USAGE)
+    if inputs == [STDOUT]:
         if out is not None:
             _err("error: '-' writes to stdout; --out is not used with it")
             raise typer.Exit(EXIT_USAGE)
         _clean_stdin(options)
         return
-    if "-" in inputs:
+    if STDOUT in inputs:
         _err("error: '-' (stdin) cannot be mixed with files")
         raise typer.Exit(EXIT_USAGE)
     if out is None:
         _err("error: --out is required when cleaning files or folders")
         raise typer.Exit(EXIT_USAGE)
-
-    def on_error(source: str, reason: str) -> None:
-        _err(f"error: {batch.display(source)}: {reason}")
-
-    def on_progress(outcome: batch.Outcome) -> None:
-        if verbose and outcome.status == "cleaned":
-            typer.echo(f"cleaned {batch.display(outcome.source)}", err=True)
-
-    try:
-        report = batch.run(
-            [Path(p) for p in inputs],
-            out,
-            options=options,
-            jobs=jobs,
-            batch_profile=not no_batch_profile,
-            save_profile=save_profile,
-            on_error=on_error,
-            on_progress=on_progress,
-        )
-    except CleanerError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(EXIT_USAGE) from exc
-    if not quiet or report.failed:
-        _err(
-            f"{report.cleaned} cleaned, {len(report.skipped)} skipped, {len(report.failed)} failed"
-            f" (report: {out / batch.REPORT_NAME})"
-        )
+    if out == STDOUT and output_format != "jsonl":
+        _err("error: --out - (stdout) needs --format jsonl")
+        raise typer.Exit(EXIT_USAGE)
+    how = batch.RunOptions(
+        jobs=jobs,
+        timeout=timeout or None,
+        force=force,
+        prune=prune,
+        dry_run=dry_run,
+        fail_fast=fail_fast,
+        batch_profile=not no_batch_profile,
+        save_profile=save_profile,
+    )
+    paths = [Path(p) for p in inputs]
+    with Feedback(enabled=Feedback.wanted(quiet=quiet) and not dry_run) as feedback:
+        hooks = _hooks(feedback, verbose=verbose)
+        try:
+            if output_format == "jsonl":
+                dest = None if out == STDOUT else Path(out)
+                report = batch.run_jsonl(paths, dest, options=options, run_options=how, hooks=hooks)
+            else:
+                report = batch.run(paths, Path(out), options=options, run_options=how, hooks=hooks)
+        except CleanerError as exc:
+            feedback.print(f"cleaner: error: {exc}")
+            raise typer.Exit(EXIT_USAGE) from exc
+    _summary(report, out, quiet=quiet, dry_run=dry_run, output_format=output_format)
     raise typer.Exit(EXIT_FAILURES if report.failed else EXIT_OK)
 
 
+def _hooks(feedback: Feedback, *, verbose: bool) -> batch.Hooks:
+    """Per-file printing: each failure always, each cleaned file with --verbose."""
+
+    def on_error(source: str, reason: str) -> None:
+        feedback.print(f"cleaner: error: {batch.display(source)}: {reason}")
+
+    def on_progress(outcome: batch.Outcome) -> None:
+        feedback.advance()
+        if verbose and outcome.status == "cleaned":
+            feedback.print(f"cleaned {batch.display(outcome.source)}")
+
+    def on_planned(source: str, reason: str) -> None:
+        typer.echo(f"would clean {batch.display(source)} ({reason})")
+
+    return batch.Hooks(
+        error=on_error, total=feedback.start, progress=on_progress, planned=on_planned
+    )
+
+
+def _summary(
+    report: batch.RunReport, out: str, *, quiet: bool, dry_run: bool, output_format: str
+) -> None:
+    if quiet and not report.failed:
+        return
+    if dry_run:
+        _err(
+            f"dry run: {len(report.planned)} to clean, {report.up_to_date} up to date,"
+            f" {len(report.skipped)} skipped, {len(report.failed)} failed; nothing written"
+        )
+        return
+    line = (
+        f"{report.cleaned} cleaned, {len(report.skipped)} skipped, {len(report.failed)} failed,"
+        f" {report.up_to_date} up to date"
+    )
+    if report.pruned:
+        line += f", {report.pruned} pruned"
+    if report.stopped_early:
+        line += " (stopped at the first failure)"
+    if output_format == "files":
+        line += f" (report: {Path(out) / batch.REPORT_NAME})"
+    _err(line)
+
+
 def _clean_stdin(options: Options) -> None:
-    data, name = _read_input("-")
+    from cleaner.pipeline import clean as clean_one
+
+    data, name = _read_input(STDOUT)
     try:
         result = clean_one(data, name=name, options=options)
     except InputError as exc:
@@ -206,7 +358,8 @@ def _clean_stdin(options: Options) -> None:
 
 
 def format_explanation(result: CleanResult) -> str:
-    """Every input block with KEEP/DROP and the reason, then the metadata (without 'removed')."""
+    """Every input block with KEEP/DROP and the reason; the document-level decisions (a text
+    left as it is, the order stage's evidence); then the metadata (without 'removed')."""
     lines = []
     for block in result.blocks:
         decision = "KEEP" if block.keep else "DROP"
@@ -216,28 +369,42 @@ def format_explanation(result: CleanResult) -> str:
         if more:
             text += f"  (+{len(more)} lines)"
         lines.append(f"{block.index:>4}  {decision}  {reason:<36}  {text}")
+    from cleaner.order import describe
+
+    lines.append("")
+    lines.extend(f"note: {note}" for note in result.document.notes)
+    lines.extend(describe(result.metadata.get("order")))
     meta = {k: v for k, v in result.metadata.items() if k != "removed"}
     lines.append("")
     lines.append(json.dumps(meta, sort_keys=True, indent=2, ensure_ascii=False))
     return "\n".join(lines) + "\n"
 
 
-@app.command("explain")
+@app.command("explain", epilog=EXIT_CODES_HELP)
 def explain_command(
     path: Annotated[str, typer.Argument(help="One file, or '-' for stdin.")],
     favor: FavorOption = None,
     noise_phrases: PhrasesOption = None,
     no_noise: NoNoiseOption = False,
+    no_reorder: NoReorderOption = False,
+    drop_offtopic: DropOfftopicOption = False,
     config: ConfigOption = None,
     profile: ProfileOption = None,
 ) -> None:
     """Show every input block with KEEP/DROP and the reason, then the metadata."""
+    from cleaner.pipeline import explain
+
+    options = _options_or_exit(
+        favor,
+        noise_phrases,
+        no_noise,
+        config,
+        profile,
+        no_reorder=no_reorder,
+        drop_offtopic=drop_offtopic,
+    )
     try:
-        options = build_options(favor, noise_phrases, no_noise, config, profile)
         data, name = _read_input(path)
-    except ConfigError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(EXIT_USAGE) from exc
     except OSError as exc:
         _err(f"error: {path}: cannot read: {exc.strerror or exc}")
         raise typer.Exit(EXIT_USAGE) from exc

@@ -3,7 +3,10 @@
 Each file is written to a temporary file in its destination folder and moved into place with
 ``os.replace``, which is atomic on POSIX: a reader (or ``make``) sees the old file or the new
 one, never half of one, and a crash leaves at worst a temp file that the next run removes.
-A file whose bytes would not change is not touched, so its mtime does not trigger rebuilds.
+A document's files are all staged before any is renamed, so a full disk (which fails while
+*writing* a temp file) leaves the old pair intact rather than a new ``.txt`` beside an old
+``.json``. A file whose bytes would not change is not touched, so its mtime does not trigger
+rebuilds.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 TEMP_PREFIX = ".cleaner-tmp-"
+FILE_MODE = 0o644
 
 
 def metadata_json(metadata: dict[str, Any]) -> str:
@@ -23,17 +28,20 @@ def metadata_json(metadata: dict[str, Any]) -> str:
     return json.dumps(metadata, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def atomic_write(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` atomically; return False when the file already held exactly it.
-
-    The temp file is fsynced before the rename so a power cut cannot leave an empty file behind
-    the new name.
-    """
+def holds(path: Path, data: bytes) -> bool:
+    """True when ``path`` is a file whose bytes are exactly ``data`` (size is compared first)."""
     try:
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
+        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
-        pass
+        return False
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a fsynced temp file next to ``path``; return the temp file's name.
+
+    The fsync comes before the rename so a power cut cannot leave an empty file behind the new
+    name.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
@@ -41,19 +49,69 @@ def atomic_write(path: Path, data: bytes) -> bool:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, FILE_MODE)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_files(files: Sequence[tuple[Path, bytes]]) -> int:
+    """Write several files as one step: stage every changed one, then rename them all.
+
+    Returns how many files changed. On any error every staged temp file is removed and no
+    destination has been replaced (unless the error came from a rename itself, which on a
+    local file system only happens for a vanished folder).
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            if not holds(path, data):
+                staged.append((_stage(path, data), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _path in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    return len(staged)
+
+
+def atomic_write(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically; return False when the file already held exactly it."""
+    return write_files([(path, data)]) > 0
+
+
+def output_paths(stem: Path) -> tuple[Path, Path]:
+    """The ``.txt`` and ``.json`` written for an output stem."""
+    return stem.with_name(stem.name + ".txt"), stem.with_name(stem.name + ".json")
+
+
+def write_outputs(stem: Path, text: str, metadata: dict[str, Any]) -> None:
+    """Write ``stem.txt`` and ``stem.json`` together (see :func:`write_files`)."""
+    txt, meta = output_paths(stem)
+    write_files([(txt, text.encode("utf-8")), (meta, metadata_json(metadata).encode("utf-8"))])
+
+
+@contextlib.contextmanager
+def staged_text(path: Path) -> Iterator[IO[str]]:
+    """A UTF-8 text file written through a temp file and renamed over ``path`` on success
+    (removed on failure): for a stream too large to build in memory, such as a jsonl output."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return True
-
-
-def write_outputs(stem: Path, text: str, metadata: dict[str, Any]) -> None:
-    """Write ``stem.txt`` then ``stem.json``; the JSON last, so its presence means both are done."""
-    atomic_write(stem.with_name(stem.name + ".txt"), text.encode("utf-8"))
-    atomic_write(stem.with_name(stem.name + ".json"), metadata_json(metadata).encode("utf-8"))
 
 
 def remove_stale_temps(root: Path) -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.batch import REPORT_NAME, output_stem, plan, run
+from cleaner.batch import MANIFEST_NAME, REPORT_NAME, output_stem, plan, run
 from cleaner.config import Options
 from cleaner.profile import Profile
 from tests.test_extract import PAGE
@@ -29,6 +29,11 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+def _outputs(root: Path) -> dict[str, bytes]:
+    """The snapshot without the manifest (which records how the profile was obtained)."""
+    return {k: v for k, v in _snapshot(root).items() if k != MANIFEST_NAME}
+
+
 @pytest.mark.parametrize(
     ("relative", "stem"),
     [("a/b/x.html.gz", "a/b/x"), ("x.txt", "x"), ("x.y.htm", "x.y"), ("X.HTML.GZ", "X")],
@@ -49,7 +54,9 @@ def test_run_mirrors_tree_and_writes_report(tmp_path: Path) -> None:
         meta = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
         assert meta["source"].startswith(stem.split("/")[-1]) or "/" in meta["source"]
     report_json = json.loads((out / REPORT_NAME).read_text(encoding="utf-8"))
-    assert report_json["counts"] == {"cleaned": 3, "skipped": 1, "failed": 0}
+    assert report_json["counts"] == {
+        "cleaned": 3, "up_to_date": 0, "skipped": 1, "failed": 0, "pruned": 0
+    }
     assert _snapshot(src) == before  # inputs untouched
     assert not list(out.rglob(".cleaner-tmp-*"))
 
@@ -82,7 +89,7 @@ def test_out_inside_src_is_not_walked(tmp_path: Path) -> None:
     _tree(src)
     run([src], src / "out", options=Options())
     report = run([src], src / "out", options=Options())
-    assert report.cleaned == 3 and not report.failed
+    assert (report.cleaned, report.up_to_date) == (0, 3) and not report.failed
 
 
 def test_bad_files_fail_alone(tmp_path: Path) -> None:
@@ -138,4 +145,4 @@ def test_saved_profile_gives_the_same_output(tmp_path: Path) -> None:
     profile = Profile.load(tmp_path / "profile.json")
     assert "weather center and forecast" in profile.lines
     run([tmp_path / "src"], tmp_path / "b", options=Options(profile=profile))
-    assert _snapshot(tmp_path / "a") == _snapshot(tmp_path / "b")
+    assert _outputs(tmp_path / "a") == _outputs(tmp_path / "b")

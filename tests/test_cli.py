@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cleaner.cli import app
@@ -145,7 +146,8 @@ def test_files_given_directly_map_by_name(tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "cleaner-report.json", "page.json", "page.txt", "top.json", "top.txt",
+        ".cleaner-manifest.json", "cleaner-report.json", "page.json", "page.txt", "top.json",
+        "top.txt",
     ]
     assert "cleaned page.html" in err and "cleaned top.text" in err
 
@@ -169,3 +171,91 @@ def test_batch_profile_flags(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{}")
     code, _o, err = invoke("explain", "-", "--profile", str(tmp_path / "bad.json"), stdin=ARTICLE)
     assert code == 2 and "not a cleaner profile" in err
+
+
+def test_help_documents_exit_codes_and_new_flags() -> None:
+    code, out, _err = invoke("clean", "--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "Exit codes: 0" in flat and "1 some files failed" in flat
+    for flag in ("--force", "--prune", "--dry-run", "--fail-fast", "--timeout", "--format",
+                 "--no-reorder", "--drop-offtopic"):
+        assert flag in out
+    assert "--no-reorder" in invoke("explain", "--help")[1]
+
+
+def test_order_flags_set_options() -> None:
+    from cleaner.cli import build_options
+
+    assert build_options(None, None, False, None).reorder is True
+    options = build_options(None, None, False, None, no_reorder=True, drop_offtopic=True)
+    assert (options.reorder, options.drop_offtopic) == (False, True)
+    code, out, _err = invoke("explain", "-", "--no-reorder", "--drop-offtopic", stdin=ARTICLE)
+    assert code == 0 and "KEEP" in out
+
+
+def test_rerun_reports_up_to_date_and_dry_run_lists_reasons(tmp_path: Path) -> None:
+    _tree(tmp_path / "src")
+    args = ("clean", str(tmp_path / "src"), "-o", str(tmp_path / "out"))
+    assert invoke(*args)[0] == 0
+    code, _out, err = invoke(*args)
+    assert code == 0 and "0 cleaned, 1 skipped, 0 failed, 3 up to date" in err
+    code, out, err = invoke(*args, "--dry-run", "--force")
+    assert code == 0
+    assert "would clean a/b/page.html (forced)" in out.splitlines()
+    assert "3 to clean" in err
+    code, out, _err = invoke(*args, "--no-noise", "--dry-run")
+    assert out.count("(options changed)") == 3
+
+
+def test_jsonl_to_stdout(tmp_path: Path) -> None:
+    _tree(tmp_path / "src")
+    code, out, err = invoke("clean", str(tmp_path / "src"), "--format", "jsonl", "--out", "-")
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["source"] for r in rows] == ["a/b/page.html", "a/story.txt.gz", "top.text"]
+    assert rows[2]["text"] == GOOD_TEXT
+    assert invoke("clean", str(tmp_path / "src"), "--out", "-")[0] == 2  # '-' needs jsonl
+    assert invoke("clean", str(tmp_path / "src"), "-o", "x", "--format", "xml")[0] == 2
+
+
+def test_full_disk_exit_2_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import cleaner.write as write_module
+
+    def full(path: Path, data: bytes) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    _tree(tmp_path / "src")
+    monkeypatch.setattr(write_module, "_stage", full)
+    code, _out, err = invoke("clean", str(tmp_path / "src"), "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert err.count("\n") == 1 and "No space left on device" in err
+    assert not list((tmp_path / "out").rglob("*.txt"))
+
+
+def test_timeout_option_and_fail_fast(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    _tree(src)
+    (src / "a" / "aaa.txt").write_bytes(b"")
+    code, _out, err = invoke(
+        "clean", str(src), "-o", str(tmp_path / "out"), "--fail-fast", "--timeout", "5"
+    )
+    assert code == 1 and "stopped at the first failure" in err
+
+
+def test_progress_bar_only_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from cleaner.progress import Feedback
+
+    assert Feedback.wanted(quiet=False) is False  # pytest's stderr is not a terminal
+    with Feedback(enabled=True) as feedback:
+        feedback.start(2)
+        feedback.advance()
+        feedback.print("cleaner: error: x.txt: empty file")
+        feedback.advance()
+    assert "cleaner: error: x.txt: empty file" in capsys.readouterr().err
+    with Feedback(enabled=False) as feedback:
+        feedback.start(2)
+        feedback.advance()
+    assert capsys.readouterr().err == ""

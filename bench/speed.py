@@ -1,0 +1,338 @@
+"""Speed of batch runs: ``python -m bench.speed [--quick] [--repeats N]`` (``make bench``).
+
+Measured in one script on one machine, printed as one table and saved to
+``bench/results/speed.json``:
+
+* throughput (docs/s) of ``cleaner clean --jobs 1`` and ``--jobs 2`` (the CLI, wall time from
+  start to exit, a fresh OUT each time so every page is cleaned) against ``trafilatura.extract``
+  alone over the same files (a loop in this process: read the file, extract);
+* wall time of ``cleaner clean`` (default jobs, i.e. the ``--jobs 2`` run on 2 CPUs) against
+  trafilatura's own folder mode, ``trafilatura --input-dir IN --output-dir OUT``, on the same
+  folder;
+* a no-op re-run over 2,000 small text files (the second run of ``cleaner clean`` into the same
+  OUT, everything up to date);
+* peak RSS of the largest process (``getrusage(RUSAGE_CHILDREN)`` of a wrapper process, which
+  covers the cleaner and its workers) on a folder of 10,000 small text files;
+* time per stage (read, extract, noise, order, language, write) from cProfile over a sample:
+  the cumulative time of each stage's entry function.
+
+Pages: the ScrapingHub benchmark HTML plus every WCXB dev page (181 + 1,497 = 1,678), un-gzipped
+into a temp folder so that both tools read the same plain ``.html`` files. Timing only: nothing
+is scored or tuned here. Each figure is the median of ``--repeats`` runs; the machine is shared,
+so compare ratios measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gzip
+import json
+import os
+import platform
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.corpora import data_dir, scrapinghub_html
+
+RESULTS = Path(__file__).resolve().parent / "results" / "speed.json"
+BIN = Path(sys.executable).parent
+NOOP_FILES = 2_000
+NOOP_MIN_REPEATS = 5  # cheap, and the noisiest figure: always a median of several runs
+DEFAULT_JOBS = min(4, os.cpu_count() or 1)  # as the CLI (cleaner.settings.DEFAULT_MAX_JOBS)
+RSS_FILES = 10_000
+PROFILE_SAMPLE = 80
+QUICK_PAGES = 60
+QUICK_PROFILE_SAMPLE = 15
+# Stage -> (file of the cleaner package, entry function): its cumulative profile time.
+STAGES: dict[str, tuple[str, str]] = {
+    "read": ("cleaner/read.py", "read"),
+    "extract": ("cleaner/extract.py", "extract"),
+    "noise": ("cleaner/noise.py", "remove_noise"),
+    "order": ("cleaner/order.py", "repair_order"),
+    "language": ("cleaner/language.py", "add_language"),
+    "write": ("cleaner/write.py", "write_outputs"),
+}
+# Targets of issue 5.
+TARGET_JOBS1_VS_TRAFILATURA = 0.85
+TARGET_JOBS2_VS_JOBS1 = 1.8
+TARGET_NOOP_SECONDS = 1.0
+TARGET_RSS_MB = 300.0
+RSS_WRAPPER = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=False, "
+    "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the table: what was measured, its median, the runs, and a derived figure."""
+
+    what: str
+    seconds: float
+    runs: list[float]
+    docs: int
+    docs_per_s: float | None
+
+
+def pages(quick: bool) -> list[Path]:
+    """The page files: ScrapingHub (via bench.corpora) plus every WCXB dev page."""
+    root = data_dir()
+    found = [doc.path for doc in scrapinghub_html(root).docs if doc.path is not None]
+    found += sorted((root / "wcxb" / "dev" / "html").glob("*.html.gz"))
+    return found[:QUICK_PAGES] if quick else found
+
+
+def unpack(files: list[Path], folder: Path) -> None:
+    """Un-gzip each page into ``folder`` under a unique plain ``.html`` name."""
+    folder.mkdir(parents=True)
+    for path in files:
+        name = f"{path.parent.parent.name}-{path.name.removesuffix('.gz')}"
+        (folder / name).write_bytes(gzip.decompress(path.read_bytes()))
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def median_of(repeats: int, once: Callable[[], float]) -> tuple[float, list[float]]:
+    runs = [once() for _ in range(repeats)]
+    return statistics.median(runs), runs
+
+
+def cleaner_cli(src: Path, out: Path, *extra: str) -> list[str]:
+    return [str(BIN / "cleaner"), "clean", str(src), "--out", str(out), "-q", *extra]
+
+
+def fresh_run(src: Path, scratch: Path, *extra: str) -> Callable[[], float]:
+    """A run into an empty OUT, so every page is cleaned."""
+
+    def once() -> float:
+        out = scratch / "out"
+        shutil.rmtree(out, ignore_errors=True)
+        return timed(cleaner_cli(src, out, *extra))
+
+    return once
+
+
+def trafilatura_alone(files: list[Path]) -> Callable[[], float]:
+    import trafilatura
+
+    def once() -> float:
+        started = time.perf_counter()
+        for path in files:
+            trafilatura.extract(path.read_bytes())
+        return time.perf_counter() - started
+
+    return once
+
+
+def trafilatura_cli(src: Path, scratch: Path) -> Callable[[], float]:
+    def once() -> float:
+        out = scratch / "traf-out"
+        shutil.rmtree(out, ignore_errors=True)
+        return timed(
+            [str(BIN / "trafilatura"), "--input-dir", str(src), "--output-dir", str(out)]
+        )
+
+    return once
+
+
+def small_texts(folder: Path, count: int) -> None:
+    """``count`` short articles in 100 sub-folders (one sentence varies, so none repeat)."""
+    for i in range(count):
+        sub = folder / f"d{i % 100:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"story{i}.txt").write_text(
+            f"Story {i} begins with a sentence long enough to read as prose, as articles do.\n\n"
+            f"It continues with a second paragraph about item {i} and what happened next.\n",
+            encoding="utf-8",
+        )
+
+
+def noop_rerun(scratch: Path, repeats: int) -> Row:
+    src, out = scratch / "noop-src", scratch / "noop-out"
+    small_texts(src, NOOP_FILES)
+    timed(cleaner_cli(src, out))
+    median, runs = median_of(repeats, lambda: timed(cleaner_cli(src, out)))
+    counts = json.loads((out / "cleaner-report.json").read_text(encoding="utf-8"))["counts"]
+    if counts["up_to_date"] != NOOP_FILES:  # the figure must be of a real no-op run
+        raise RuntimeError(f"no-op re-run was not a no-op: {counts}")
+    return Row(f"no-op re-run, {NOOP_FILES:,} files", median, runs, NOOP_FILES, None)
+
+
+def peak_rss_mb(scratch: Path, files: int) -> float:
+    src = scratch / "rss-src"
+    small_texts(src, files)
+    command = [sys.executable, "-c", RSS_WRAPPER, *cleaner_cli(src, scratch / "rss-out")]
+    proc = subprocess.run(command, check=True, capture_output=True, text=True)
+    return int(proc.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def stage_times(files: list[Path], scratch: Path) -> dict[str, float | None]:
+    """Cumulative seconds per stage entry function over ``files`` (None: stage not found)."""
+    from cleaner import clean
+    from cleaner.write import write_outputs
+
+    out = scratch / "profile-out"
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for path in files:
+        result = clean(path.read_bytes(), name=path.name)
+        write_outputs(out / path.stem, result.text, result.metadata)
+    profiler.disable()
+    stats: dict[tuple[str, int, str], Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    found: dict[str, float | None] = {}
+    for stage, (module, function) in STAGES.items():
+        times = [
+            value[3]
+            for (filename, _line, name), value in stats.items()
+            if filename.endswith(module) and name == function
+        ]
+        found[stage] = max(times) if times else None
+    return found
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("nan")
+
+
+def report(results: dict[str, Any]) -> str:
+    rows: list[dict[str, Any]] = results["rows"]
+    lines = [
+        "| measurement | docs | median s | runs (s) | docs/s |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        rate = f"{row['docs_per_s']:.1f}" if row["docs_per_s"] else ""
+        runs = ", ".join(f"{r:.2f}" for r in row["runs"])
+        lines.append(
+            f"| {row['what']} | {row['docs']:,} | {row['seconds']:.2f} | {runs} | {rate} |"
+        )
+    lines.append(f"| peak RSS, {results['rss_files']:,} files (largest process) | | | |"
+                 f" {results['peak_rss_mb']:.0f} MB |")
+    t = results["targets"]
+    jobs1_ok = t["jobs1_vs_trafilatura"] >= TARGET_JOBS1_VS_TRAFILATURA
+    lines += [
+        "",
+        "| target | measured | goal | met |",
+        "|---|---|---|---|",
+        f"| --jobs 1 / trafilatura.extract | {t['jobs1_vs_trafilatura']:.2f}x |"
+        f" >= {TARGET_JOBS1_VS_TRAFILATURA}x | {_yes(jobs1_ok)} |",
+        f"| --jobs 2 / --jobs 1 | {t['jobs2_vs_jobs1']:.2f}x | >= {TARGET_JOBS2_VS_JOBS1}x |"
+        f" {_yes(t['jobs2_vs_jobs1'] >= TARGET_JOBS2_VS_JOBS1)} |",
+        f"| cleaner wall / trafilatura CLI wall | {t['wall_vs_trafilatura_cli']:.2f} | < 1 |"
+        f" {_yes(t['wall_vs_trafilatura_cli'] < 1)} |",
+        f"| no-op re-run, {NOOP_FILES:,} files | {t['noop_seconds']:.2f} s |"
+        f" <= {TARGET_NOOP_SECONDS:g} s | {_yes(t['noop_seconds'] <= TARGET_NOOP_SECONDS)} |",
+        f"| peak RSS, {results['rss_files']:,} files | {results['peak_rss_mb']:.0f} MB |"
+        f" <= {TARGET_RSS_MB:g} MB | {_yes(results['peak_rss_mb'] <= TARGET_RSS_MB)} |",
+        "",
+        "| stage | seconds (profile sample) | share |",
+        "|---|---|---|",
+    ]
+    stages: dict[str, float | None] = results["stages"]
+    total = sum(v for v in stages.values() if v)
+    for stage, seconds in stages.items():
+        if seconds is None:
+            lines.append(f"| {stage} | not present | |")
+        else:
+            lines.append(f"| {stage} | {seconds:.2f} | {seconds / total:.0%} |")
+    return "\n".join(lines)
+
+
+def _yes(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.speed", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a small sample, for testing")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="runs per page-throughput figure (median); one full pass takes ~20 min on 2 cores",
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where to save the JSON")
+    args = parser.parse_args(argv)
+    files = pages(args.quick)
+    if not files:
+        print(f"no pages under {data_dir()}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="cleaner-speed-") as tmp:
+        scratch = Path(tmp)
+        src = scratch / "pages"
+        unpack(files, src)
+        plain = sorted(src.iterdir())
+        n = len(plain)
+        rows: list[Row] = []
+
+        def measure(what: str, once: Callable[[], float]) -> Row:
+            median, runs = median_of(args.repeats, once)
+            row = Row(what, median, runs, n, n / median)
+            rows.append(row)
+            print(f"  {what}: {median:.2f} s", file=sys.stderr)
+            return row
+
+        traf = measure("trafilatura.extract alone (one process)", trafilatura_alone(plain))
+        jobs1 = measure("cleaner clean --jobs 1", fresh_run(src, scratch, "--jobs", "1"))
+        jobs2 = measure("cleaner clean --jobs 2", fresh_run(src, scratch, "--jobs", "2"))
+        default = jobs2  # the same run unless the default differs (min(4, CPUs) != 2)
+        if DEFAULT_JOBS != 2:
+            label = f"cleaner clean (default --jobs {DEFAULT_JOBS})"
+            default = measure(label, fresh_run(src, scratch))
+        cli = measure("trafilatura --input-dir --output-dir", trafilatura_cli(src, scratch))
+        noop = noop_rerun(scratch, max(NOOP_MIN_REPEATS, args.repeats))
+        rows.append(noop)
+        rss_files = NOOP_FILES if args.quick else RSS_FILES
+        rss = peak_rss_mb(scratch, rss_files)
+        sample = plain[:: max(1, n // (QUICK_PROFILE_SAMPLE if args.quick else PROFILE_SAMPLE))]
+        stages = stage_times(sample, scratch)
+    results: dict[str, Any] = {
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "quick": args.quick,
+        "repeats": args.repeats,
+        "pages": n,
+        "profile_sample": len(sample),
+        "rows": [asdict(row) for row in rows],
+        "rss_files": rss_files,
+        "peak_rss_mb": rss,
+        "stages": stages,
+        "targets": {
+            "jobs1_vs_trafilatura": ratio(jobs1.docs_per_s or 0, traf.docs_per_s or 0),
+            "jobs2_vs_jobs1": ratio(jobs2.docs_per_s or 0, jobs1.docs_per_s or 0),
+            "wall_vs_trafilatura_cli": ratio(default.seconds, cli.seconds),
+            "noop_seconds": noop.seconds,
+        },
+        "total_seconds": time.perf_counter() - started,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(
+        f"Speed run of {results['when']} · python {results['python']} · {results['cpus']} cpus"
+        f" · {n} pages · median of {args.repeats}"
+    )
+    print(report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
