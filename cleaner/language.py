@@ -1,4 +1,4 @@
-"""Stage 4, language: langdetect on the start of the clean text, made deterministic and faster.
+"""Stage 5, language: langdetect on the start of the clean text, made deterministic and faster.
 
 langdetect samples n-grams at random; ``DetectorFactory.seed`` fixes its generator. It is set here
 at import, so every process that imports the pipeline (worker processes included) has it.
