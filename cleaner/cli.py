@@ -373,7 +373,8 @@ def format_explanation(result: CleanResult) -> str:
 
     lines.append("")
     lines.extend(f"note: {note}" for note in result.document.notes)
-    lines.extend(describe(result.metadata.get("order")))
+    if result.metadata.get("order") is not None:
+        lines.extend(describe(result.metadata["order"]))
     meta = {k: v for k, v in result.metadata.items() if k != "removed"}
     lines.append("")
     lines.append(json.dumps(meta, sort_keys=True, indent=2, ensure_ascii=False))

@@ -52,8 +52,9 @@ class Options:
             read on all 808 gold articles of the tuning data) and costs 4x less.
         profile: boilerplate lines learned over a batch (see :mod:`cleaner.profile`); blocks
             equal to one of them are dropped as ``recurring boilerplate``.
-        reorder: run the order stage (:mod:`cleaner.order`): detect a scrambled article and
-            repair its order; an article in order is never changed.
+        reorder: run the order stage (:mod:`cleaner.order`) on plain-text inputs: detect a
+            scrambled article and repair its order; an article in order is never changed.
+            HTML pages keep their published (DOM) order.
         drop_offtopic: drop paragraphs the order stage flags as spliced in from another story
             (by default they are only flagged in the metadata).
     """

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cleaner import settings
 from cleaner.config import Options
 from cleaner.document import Block, Document, render_text
 from cleaner.errors import InputError
@@ -41,7 +42,11 @@ def run_stages(data: bytes | str, *, name: str, options: Options) -> Document:
     decoded = read(data, name=name, max_bytes=options.max_bytes)
     doc = extract(decoded, source=name, options=options)
     doc = remove_noise(doc, options=options)
-    if options.reorder:
+    if not options.reorder:
+        doc = doc.note(settings.ORDER_OFF_NOTE)
+    elif doc.decoded.kind == "html":
+        doc = doc.note(settings.ORDER_HTML_NOTE)
+    else:
         doc = repair_order(doc, options=options)
     return add_language(doc, max_chars=options.language_chars)
 

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import InputError, Options, clean, explain
+from cleaner import settings as cleaner_settings
 from tests.test_extract import PAGE, PARAS
 
 KEYS = {
@@ -92,3 +93,21 @@ def test_mojibake_text_is_repaired_with_warning() -> None:
     result = clean(text.encode().decode("cp1252", errors="replace").encode(), name="m.txt")
     assert result.text.startswith("The café’s owner said")
     assert any("mojibake" in w for w in result.metadata["warnings"])
+
+
+def test_order_stage_runs_on_text_only() -> None:
+    page = (
+        "<html><head><title>A story</title></head><body><article>"
+        + "".join(f"<p>Paragraph {i} of the story says something long enough to count.</p>"
+                  for i in range(6))
+        + "</article></body></html>"
+    )
+    html = clean(page.encode(), name="page.html")
+    assert html.metadata["order"] is None
+    assert cleaner_settings.ORDER_HTML_NOTE in html.document.notes
+    paragraphs = (f"Paragraph {i} of the story says something long enough." for i in range(6))
+    text = clean("\n\n".join(paragraphs), name="story.txt")
+    assert text.metadata["order"] is not None and text.metadata["order"]["changed"] is False
+    off = clean(page.encode(), name="page.html", options=Options(reorder=False))
+    assert off.metadata["order"] is None
+    assert cleaner_settings.ORDER_OFF_NOTE in off.document.notes
