@@ -8,6 +8,10 @@ Runs after the noise stage, on the kept blocks. The unit is the paragraph (kept 
    ``cleaner/data/order_model.json``, trained by ``bench/order/train.py`` on ordered gold
    articles) gives for every pair of units the log-odds ``L[i][j]`` that unit *i* comes before
    unit *j*; ``L`` is antisymmetric. The score of an order is the sum of ``L`` over its pairs.
+   Besides hand-written cues, a learned unary score feeds it: a position regressor (ridge
+   least squares of a paragraph's relative position on its sparse cues: first words, last
+   word, content stems, bucketed unary cues). A lede classifier (logistic, "is the first
+   paragraph") over the same cues was tried and got no weight: it is not shipped.
 2. **Gate and repair by hard evidence.** A wire dateline ("HANOI, Vietnam (AP) —") opens a
    story and nothing else: a unit that starts with one and is not first is moved first. A
    person's bare surname ("Kerry said") used before any
@@ -22,13 +26,19 @@ Runs after the noise stage, on the kept blocks. The unit is the paragraph (kept 
    training article. Then up to :data:`MAX_MOVES` greedy confident moves are compared with a
    global order (units sorted by total log-odds, then improved by single moves until none
    helps), and the global order is taken only when it gains :data:`GLOBAL_MARGIN` times more.
-   The model is weak on its own (about 60% of pairs right), so this gate seldom fires.
+   The search objective is the precedence score plus a calibrated weight times the cohesion
+   of adjacent units (:func:`cohesion_matrix`: neighbouring paragraphs share words).
+   The model is weak on its own (55-60% of held-out pairs right), so this gate seldom
+   fires: in-order web articles whose paragraphs carry no order cues score like shuffled
+   ones, and they must stay untouched.
    Softer cues (an acronym before its definition, a first unit opening with a pronoun or a
    connective) are shown as evidence but decide nothing: in-order articles show them too.
    An article judged in order keeps its blocks untouched, so its text is byte-identical.
 4. **Splices.** Units whose content words and names barely occur in the title and the rest of
-   the article are flagged as off-topic (``offtopic``: their positions in the output); with
-   ``options.drop_offtopic`` they are dropped with the reason ``off-topic: ...``.
+   the article, and whose cohesion with the other units is low against the article's own
+   spread (a leave-one-out z-score, :func:`drift`), are flagged as off-topic (``offtopic``:
+   their positions in the output); with ``options.drop_offtopic`` they are dropped with the
+   reason ``off-topic: ...``.
 
 The unit is always the paragraph (``"unit": "paragraph"``): sentences are not re-ordered
 across paragraphs, so a paragraph comes out exactly as it went in.
@@ -49,6 +59,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from cleaner.config import Options
@@ -74,6 +85,7 @@ MAX_MOVES = 3  # small moves: at most this many single-unit moves from the given
 MOVE_MIN_GAIN = 1.0  # log-odds a single move must gain to be taken
 GLOBAL_MARGIN = 1.5  # the global order must gain this many times the small moves' gain
 EVIDENCE_LIMIT = 8  # lines of evidence kept in the metadata
+OFFTOPIC_MIN_SD = 0.02  # floor of the cohesion spread: near-identical units give no z-score
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +95,11 @@ class Model:
     unary: tuple[float, ...]
     pair: tuple[float, ...]
     gate: float  # z below which an article without hard evidence counts as scrambled
+    cohesion: float  # weight of adjacent units' cohesion in the search objective
     offtopic_words: float  # share of content words found elsewhere, below which a unit drifts
     offtopic_entities: float  # same for names
     offtopic_min_stems: int  # units with fewer content words are too short to judge
+    offtopic_z: float  # cohesion z-score against the article's other units below which it drifts
     lexicon: Lexicon
     raw: dict[str, Any]
 
@@ -101,12 +115,15 @@ def model_from_json(data: dict[str, Any]) -> Model:
         unary=tuple(weights[: len(UNARY_NAMES)]),
         pair=tuple(weights[len(UNARY_NAMES) :]),
         gate=float(thresholds["gate"]),
+        cohesion=float(thresholds.get("cohesion", 0.0)),
         offtopic_words=float(thresholds["offtopic_words"]),
         offtopic_entities=float(thresholds["offtopic_entities"]),
         offtopic_min_stems=int(thresholds["offtopic_min_stems"]),
+        offtopic_z=float(thresholds.get("offtopic_z", math.inf)),
         lexicon=Lexicon(
             {k: float(v) for k, v in data["lexicon"]["words"].items()},
             {k: float(v) for k, v in data["lexicon"]["openers"].items()},
+            {k: float(v) for k, v in data["lexicon"].get("cues", {}).items()},
         ),
         raw=data,
     )
@@ -128,14 +145,27 @@ def logit_matrix(units: list[Unit], model: Model) -> list[list[float]]:
     n = len(units)
     matrix = [[0.0] * n for _ in range(n)]
     for i in range(n):
+        a = units[i]
         for j in range(i + 1, n):
-            pair = pair_features(units[i], units[j])
-            value = (
-                scores[i] - scores[j] + sum(w * x for w, x in zip(model.pair, pair, strict=True))
-            )
+            b = units[j]
+            value = scores[i] - scores[j]
+            if _related(a, b):  # otherwise every pair cue is 0 (the common case: skip them)
+                pair = pair_features(a, b)
+                value += sum(w * x for w, x in zip(model.pair, pair, strict=True))
             matrix[i][j] = value
             matrix[j][i] = -value
     return matrix
+
+
+def _related(a: Unit, b: Unit) -> bool:
+    """Whether any pair cue of (a, b) can be non-zero: they share a name or an acronym."""
+    return not (
+        a.entities.isdisjoint(b.entities)
+        and a.full_names.isdisjoint(b.bare_names)
+        and b.full_names.isdisjoint(a.bare_names)
+        and a.defined.isdisjoint(b.acronyms)
+        and b.defined.isdisjoint(a.acronyms)
+    )
 
 
 def order_score(order: list[int], matrix: list[list[float]]) -> float:
@@ -164,38 +194,108 @@ def moves(order: list[int], matrix: list[list[float]]) -> Iterator[tuple[float, 
             yield gain, order[:p] + order[p + 1 : q + 1] + [x] + order[q + 1 :]
 
 
-def best_move(order: list[int], matrix: list[list[float]]) -> tuple[float, list[int]]:
-    """The single-unit move that gains most (the order itself when none gains)."""
-    best_gain, best = 0.0, order
-    for gain, moved in moves(order, matrix):
-        if gain > best_gain + 1e-12:
-            best_gain, best = gain, moved
-    return best_gain, best
+def cohesion_matrix(units: list[Unit]) -> list[list[float]]:
+    """``C[i][j]``: cosine of the content-word sets of units i and j (symmetric). Neighbouring
+    paragraphs of a story share words; a paragraph moved away from its neighbours leaves two
+    seams with few shared words. (On web articles the signal is weak: the best single move
+    undoes a displaced paragraph in only a few percent of cases, see ``bench.order.probe``.)"""
+    n = len(units)
+    matrix = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        a = units[i].stems
+        for j in range(i + 1, n):
+            b = units[j].stems
+            if a and b:
+                matrix[i][j] = matrix[j][i] = len(a & b) / math.sqrt(len(a) * len(b))
+    return matrix
 
 
-def small_moves(n: int, matrix: list[list[float]]) -> tuple[float, list[int], int]:
+@dataclass(frozen=True, slots=True)
+class Scorer:
+    """The objective of the search: pairwise precedence log-odds plus ``weight`` times the
+    cohesion of adjacent units."""
+
+    logits: list[list[float]]
+    cohesion: list[list[float]]
+    weight: float
+
+    def score(self, order: list[int]) -> float:
+        adjacent = sum(self.cohesion[a][b] for a, b in pairwise(order))
+        return order_score(order, self.logits) + self.weight * adjacent
+
+    def best_move(self, order: list[int]) -> tuple[float, list[int]]:
+        """The single-unit move that gains most in the objective (the order itself when none
+        gains), in O(n^2): precedence gains accumulate along the sweep, cohesion changes only
+        at the three seams a move touches."""
+        n = len(order)
+        c = self.cohesion
+        best_gain, best_p, best_q = 0.0, -1, -1
+        for p in range(n):
+            x = order[p]
+            row = self.logits[x]
+            prev = order[p - 1] if p > 0 else -1
+            nxt = order[p + 1] if p < n - 1 else -1
+            out = -(c[prev][x] if prev >= 0 else 0.0) - (c[x][nxt] if nxt >= 0 else 0.0)
+            if prev >= 0 and nxt >= 0:
+                out += c[prev][nxt]
+            gain = 0.0
+            for q in range(p - 1, -1, -1):  # x goes between order[q - 1] and order[q]
+                gain += 2 * row[order[q]]
+                u = order[q - 1] if q > 0 else -1
+                total = gain + self.weight * (out + _seam(c, u, x, order[q]))
+                if total > best_gain + 1e-12:
+                    best_gain, best_p, best_q = total, p, q
+            gain = 0.0
+            for q in range(p + 1, n):  # x goes between order[q] and order[q + 1]
+                gain -= 2 * row[order[q]]
+                v = order[q + 1] if q < n - 1 else -1
+                total = gain + self.weight * (out + _seam(c, order[q], x, v))
+                if total > best_gain + 1e-12:
+                    best_gain, best_p, best_q = total, p, q
+        if best_p < 0:
+            return 0.0, order
+        return best_gain, _moved(order, best_p, best_q)
+
+
+def _seam(c: list[list[float]], u: int, x: int, v: int) -> float:
+    """Cohesion change of putting x between u and v (-1: no unit on that side)."""
+    change = (c[u][x] if u >= 0 else 0.0) + (c[x][v] if v >= 0 else 0.0)
+    return change - (c[u][v] if u >= 0 and v >= 0 else 0.0)
+
+
+def _moved(order: list[int], p: int, q: int) -> list[int]:
+    """``order`` with the unit at p moved as :func:`moves` describes target q."""
+    x = order[p]
+    if q < p:
+        return [*order[:q], x, *order[q:p], *order[p + 1 :]]
+    return order[:p] + order[p + 1 : q + 1] + [x] + order[q + 1 :]
+
+
+def small_moves(scorer: Scorer) -> tuple[float, list[int], int]:
     """Greedy confident single-unit moves from the given order: (gain, order, moves)."""
-    order = list(range(n))
+    order = list(range(len(scorer.logits)))
     total = 0.0
-    moves = 0
-    while moves < MAX_MOVES:
-        gain, moved = best_move(order, matrix)
+    count = 0
+    while count < MAX_MOVES:
+        gain, moved = scorer.best_move(order)
         if gain < MOVE_MIN_GAIN:
             break
-        total, order, moves = total + gain, moved, moves + 1
-    return total, order, moves
+        total, order, count = total + gain, moved, count + 1
+    return total, order, count
 
 
-def global_order(n: int, matrix: list[list[float]]) -> tuple[float, list[int]]:
-    """Sort by total log-odds (a Borda count), then apply improving moves to a local optimum."""
-    totals = [sum(row) for row in matrix]
+def global_order(scorer: Scorer) -> tuple[float, list[int]]:
+    """Sort by total log-odds (a Borda count), then apply improving moves to a local optimum
+    of the search objective (precedence plus adjacent cohesion)."""
+    n = len(scorer.logits)
+    totals = [sum(row) for row in scorer.logits]
     order = sorted(range(n), key=lambda i: (-totals[i], i))
     for _ in range(n * n):
-        gain, moved = best_move(order, matrix)
+        gain, moved = scorer.best_move(order)
         if gain <= 1e-9:
             break
         order = moved
-    return order_score(order, matrix) - order_score(list(range(n)), matrix), order
+    return scorer.score(order) - scorer.score(list(range(n))), order
 
 
 # --- evidence ------------------------------------------------------------------------------
@@ -243,9 +343,20 @@ def soft_evidence(units: list[Unit]) -> list[str]:
 # --- off-topic splices ---------------------------------------------------------------------
 
 
-def drift(units: list[Unit], title: str | None) -> list[tuple[float, float, int]]:
+Drift = tuple[float, float, int, float]
+
+
+def drift(units: list[Unit], title: str | None) -> list[Drift]:
     """Per unit: share of its content words, and of its names, found in the title or the other
-    units; and how many content words it has."""
+    units; how many content words it has; and how its mean cohesion with the other units
+    compares with theirs (a leave-one-out z-score: each article is its own yardstick, so a
+    story whose paragraphs share few words anyway does not flag them all)."""
+    z = cohesion_z(units)
+    return [(*share, z[i]) for i, share in enumerate(shares(units, title))]
+
+
+def shares(units: list[Unit], title: str | None) -> list[tuple[float, float, int]]:
+    """The first three entries of :func:`drift` (cheap: no pair of units is compared)."""
     title_stems = set(stems(title or ""))
     # A word is "elsewhere" when the title has it or another unit does: count units per word.
     word_units = Counter(s for u in units for s in u.stems)
@@ -261,15 +372,44 @@ def drift(units: list[Unit], title: str | None) -> list[tuple[float, float, int]
     return result
 
 
+def cohesion_z(units: list[Unit]) -> list[float]:
+    """The last entry of :func:`drift`: each unit's mean cohesion, as a z-score against the
+    other units' mean cohesions."""
+    cohesion = cohesion_matrix(units)
+    n = len(units)
+    means = [sum(row) / (n - 1) if n > 1 else 0.0 for row in cohesion]
+    return [_loo_z(m, means[:i] + means[i + 1 :]) for i, m in enumerate(means)]
+
+
+def _loo_z(value: float, others: list[float]) -> float:
+    """(value - mean) / sd of ``others``, 0 when they are too few or all alike."""
+    if len(others) < 2:
+        return 0.0
+    mean = sum(others) / len(others)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in others) / (len(others) - 1))
+    return (value - mean) / max(sd, OFFTOPIC_MIN_SD)
+
+
+def is_offtopic(d: Drift, model: Model) -> bool:
+    """The off-topic rule on one unit's :data:`Drift` (thresholds from the model file)."""
+    word_share, name_share, size, z = d
+    return (
+        size >= model.offtopic_min_stems
+        and word_share < model.offtopic_words
+        and name_share < model.offtopic_entities
+        and z < model.offtopic_z
+    )
+
+
 def offtopic_units(units: list[Unit], title: str | None, model: Model) -> list[int]:
-    """Units whose vocabulary and names drift from the rest of the article and the title."""
-    return [
-        i
-        for i, (words_share, names_share, size) in enumerate(drift(units, title))
-        if size >= model.offtopic_min_stems
-        and words_share < model.offtopic_words
-        and names_share < model.offtopic_entities
-    ]
+    """Units whose vocabulary and names drift from the rest of the article and the title.
+    The cohesion z-score (quadratic in the units) is computed only when some unit passes the
+    cheap tests."""
+    cheap = shares(units, title)
+    if not any(is_offtopic((*share, -math.inf), model) for share in cheap):
+        return []
+    z = cohesion_z(units)
+    return [i for i, share in enumerate(cheap) if is_offtopic((*share, z[i]), model)]
 
 
 # --- the stage -----------------------------------------------------------------------------
@@ -386,8 +526,9 @@ def decide(units: list[Unit], model: Model) -> Decision:
         return Decision(False, z, identity, evidence)
     if z >= model.gate:
         return Decision(False, z, identity, evidence)
-    local_gain, local, moves = small_moves(n, matrix)
-    global_gain, global_ = global_order(n, matrix)
+    scorer = Scorer(matrix, cohesion_matrix(units), model.cohesion)
+    local_gain, local, moves = small_moves(scorer)
+    global_gain, global_ = global_order(scorer)
     if local_gain > 0 and global_gain < GLOBAL_MARGIN * local_gain:
         evidence.append(f"{moves} small move(s) chosen (gain {local_gain:.1f} log-odds)")
         return Decision(local != identity, z, local, evidence)

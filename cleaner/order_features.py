@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # --- word lists (data): the first word of a unit that points back to something said before ---
 PRONOUN_OPENERS = frozenset(
@@ -107,6 +107,15 @@ ABBREVIATION = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|Nr|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|bzw|ca|Hr|Fr|z\.B|u\.a|d\.h)|\b[A-Z])\.$"
 )
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+QUOTE_CHARS = frozenset('"“”„«»')
+# Position regressor cues: a unit's first words, last word, content stems and coarse buckets of
+# the unary cues. Buckets keep the regressor linear in cue presence, so it learns shapes
+# ("very short units come late") that a single weight on a number cannot.
+CUE_OPENER_WORDS = 2  # cues for the first word and the first two words
+CUE_BUCKETS = (0.0, 0.1, 0.25, 0.5)  # share buckets (title overlap, centrality, shared names)
+CUE_LENGTH_BASE = 2.0  # length cue: log2 of the word count, rounded
+CUE_LENGTH_MAX = 8
 STEM = 5  # words are compared by their first five letters: "Syrian" ~ "Syrians"
 TITLE_WORD_MIN = 4  # shorter title words are mostly function words
 
@@ -132,6 +141,7 @@ UNARY_NAMES = (
     "centrality",
     "word_position",
     "opener_position",
+    "position",
 )
 PAIR_NAMES = ("name_intro", "acronym_intro", "entity_first")
 FEATURE_NAMES = UNARY_NAMES + PAIR_NAMES
@@ -147,6 +157,9 @@ class Lexicon:
 
     words: dict[str, float]
     openers: dict[str, float]
+    # Weights of the position regressor over a unit's cues (see :func:`cues`): its prediction
+    # is the sum of the weights of the cues present, each times the cue's value.
+    cues: dict[str, float] = field(default_factory=dict)
 
 
 EMPTY_LEXICON = Lexicon({}, {})
@@ -274,6 +287,13 @@ def _lexical(text: str, own: set[str], lexicon: Lexicon) -> tuple[float, float]:
 
 def analyse(texts: list[str], title: str | None, *, lexicon: Lexicon = EMPTY_LEXICON) -> list[Unit]:
     """Features of every unit of one document (some unary features look at the other units)."""
+    return [u for _, u in _analysed(texts, title, lexicon, with_units=True) if u is not None]
+
+
+def _analysed(
+    texts: list[str], title: str | None, lexicon: Lexicon, *, with_units: bool
+) -> list[tuple[list[tuple[str, float]], Unit | None]]:
+    """Cues and (when ``with_units``) the :class:`Unit` of every unit of one document."""
     title_stems = set(stems(title or ""))
     tokens = [WORD.findall(text) for text in texts]
     common = frozenset(
@@ -296,36 +316,144 @@ def analyse(texts: list[str], title: str | None, *, lexicon: Lexicon = EMPTY_LEX
     lowered = [[w.lower() for w in words] for words in tokens]
     own_stems = [set(stems_of(words)) for words in lowered]
     entity_units = Counter(e for r in raw for e in r[5])  # in how many units each entity is
-    units: list[Unit] = []
+    result: list[tuple[list[tuple[str, float]], Unit | None]] = []
     for i, (text, full, bare, defined, acronyms, entities) in enumerate(raw):
         others = {e for e in entities if entity_units[e] > 1}  # own entities found elsewhere
         centrality = _centrality(i, own_stems)
-        units.append(
-            Unit(
-                text=text,
-                unary=(
-                    *_unary(
-                        text,
-                        lowered[i],
-                        own_stems[i],
-                        title_stems,
-                        entities,
-                        others,
-                        full,
-                        bare & all_full,
-                    ),
-                    centrality,
-                    *_lexical(text, own_stems[i], lexicon),
-                ),
-                full_names=full,
-                bare_names=bare,
-                defined=defined,
-                acronyms=acronyms,
-                entities=entities,
-                stems=frozenset(own_stems[i]),
-            )
+        bare_known = bare & all_full
+        flags = _flags(text)
+        found = cues(
+            text,
+            lowered[i],
+            own_stems[i],
+            title_share=(
+                len(own_stems[i] & title_stems) / len(title_stems) if title_stems else 0.0
+            ),
+            centrality=centrality,
+            shared_share=len(entities & others) / (len(entities) + 1),
+            full=len(full),
+            bare_known=len(bare_known),
+            flags=flags,
         )
-    return units
+        if not with_units:
+            result.append((found, None))
+            continue
+        unit = Unit(
+            text=text,
+            unary=(
+                *_unary(
+                    text,
+                    flags,
+                    lowered[i],
+                    own_stems[i],
+                    title_stems,
+                    entities,
+                    others,
+                    full,
+                    bare_known,
+                ),
+                centrality,
+                *_lexical(text, own_stems[i], lexicon),
+                predict_position(found, lexicon.cues),
+            ),
+            full_names=full,
+            bare_names=bare,
+            defined=defined,
+            acronyms=acronyms,
+            entities=entities,
+            stems=frozenset(own_stems[i]),
+        )
+        result.append((found, unit))
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Flags:
+    """Regex cues of one unit that both the unary features and the regressor cues use
+    (computed once: the regexes are the stage's main cost)."""
+
+    dateline: bool
+    tail: bool
+    digits: int
+
+
+def _flags(text: str) -> Flags:
+    return Flags(
+        dateline=bool(AGENCY.search(text[:80]) or DATELINE.match(text)),
+        tail=bool(TAIL_CUES.search(text)),
+        digits=len(DIGIT.findall(text)),
+    )
+
+
+def _bucket(value: float) -> int:
+    """Index of the highest :data:`CUE_BUCKETS` edge that ``value`` reaches."""
+    return sum(1 for edge in CUE_BUCKETS[1:] if value >= edge)
+
+
+def cues(
+    text: str,
+    words: list[str],
+    own: set[str],
+    *,
+    title_share: float,
+    centrality: float,
+    shared_share: float,
+    full: int,
+    bare_known: int,
+    flags: Flags,
+) -> list[tuple[str, float]]:
+    """The sparse cues of one unit for the position regressor: (name, value) pairs.
+
+    Why these: a news lede opens with a place, a time or a name and shares the title's words;
+    later paragraphs open with quotes, pronouns and connectives, use bare surnames, end with
+    "said" and carry the tail's boilerplate. The content stems carry the rest (topic words of
+    background paragraphs). Stem cues are scaled by one over the square root of their count,
+    so a long unit does not get a larger prediction just for having more words.
+    """
+    found: list[tuple[str, float]] = []
+    for k in range(1, CUE_OPENER_WORDS + 1):
+        if len(words) >= k:
+            found.append(("o:" + " ".join(words[:k]), 1.0))
+    if words:
+        found.append(("l:" + words[-1], 1.0))
+    stripped = text.strip()
+    present = (
+        ("quote_open", stripped[:1] in OPENING_QUOTES),
+        ("quote_any", not QUOTE_CHARS.isdisjoint(stripped)),
+        ("lower", stripped[:1].islower()),
+        ("dateline", flags.dateline),
+        ("year", bool(YEAR.search(text))),
+        ("digit", flags.digits > 0),
+        ("colon", stripped.endswith(":")),
+        ("question", stripped.endswith("?")),
+        ("tail", flags.tail),
+        ("weekday", not WEEKDAYS.isdisjoint(words)),
+        ("speech", not SPEECH_VERBS.isdisjoint(words)),
+    )
+    found += [("f:" + name, 1.0) for name, on in present if on]
+    length = min(round(math.log(max(len(words), 1), CUE_LENGTH_BASE)), CUE_LENGTH_MAX)
+    found += [
+        (f"len:{length}", 1.0),
+        (f"title:{_bucket(title_share)}", 1.0),
+        (f"central:{_bucket(centrality)}", 1.0),
+        (f"shared:{_bucket(shared_share)}", 1.0),
+        (f"full:{min(full, 2)}", 1.0),
+        (f"bare:{min(bare_known, 2)}", 1.0),
+    ]
+    if own:
+        weight = 1.0 / math.sqrt(len(own))
+        found += [("w:" + stem, weight) for stem in sorted(own)]
+    return found
+
+
+def predict_position(found: list[tuple[str, float]], weights: dict[str, float]) -> float:
+    """The regressor's relative position of a unit (about -0.5 first, +0.5 last)."""
+    return sum(weights.get(name, 0.0) * value for name, value in found)
+
+
+def unit_cues(texts: list[str], title: str | None) -> list[list[tuple[str, float]]]:
+    """:func:`cues` of every unit of one document (the training script's entry point)."""
+    return [c for c, _ in _analysed(texts, title, EMPTY_LEXICON, with_units=False)]
 
 
 def _centrality(i: int, own: list[set[str]]) -> float:
@@ -339,6 +467,7 @@ def _centrality(i: int, own: list[set[str]]) -> float:
 
 def _unary(
     text: str,
+    flags: Flags,
     words: list[str],
     own: set[str],
     title_stems: set[str],
@@ -355,16 +484,16 @@ def _unary(
         float(first in CONNECTIVE_OPENERS),
         float(text[:1] in OPENING_QUOTES),
         float(text[:1].islower()),
-        float(bool(AGENCY.search(text[:80]) or DATELINE.match(text))),
+        float(flags.dateline),
         float(bool(lowered & WEEKDAYS)),
         len(own & title_stems) / len(title_stems) if title_stems else 0.0,
         math.log1p(len(words)),
         float(len(words) <= 8),
         float(text.rstrip().endswith(":")),
         float(text.rstrip().endswith("?")),
-        float(bool(TAIL_CUES.search(text))),
+        float(flags.tail),
         float(bool(lowered & SPEECH_VERBS)),
-        len(DIGIT.findall(text)) / max(len(text), 1) * 10,
+        flags.digits / max(len(text), 1) * 10,
         shared / (len(entities) + 1),
         (len(entities) - shared) / (len(entities) + 1),
         float(min(len(full), 3)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 from dataclasses import replace
@@ -19,13 +20,24 @@ from cleaner.document import render_text
 from cleaner.order import (
     MODEL_FILE,
     Model,
+    Scorer,
+    cohesion_matrix,
     describe,
+    drift,
     kendall_tau,
     load_model,
     model_from_json,
+    moves,
     repair_order,
 )
-from cleaner.order_features import FEATURE_NAMES, analyse, split_sentences
+from cleaner.order_features import (
+    FEATURE_NAMES,
+    Lexicon,
+    analyse,
+    predict_position,
+    split_sentences,
+    unit_cues,
+)
 from tests.conftest import DATA, FIXTURES
 
 ORDER_DATA = DATA / "order"
@@ -147,6 +159,7 @@ def strict_offtopic_model() -> Model:
     raw = json.loads(json.dumps(load_model().raw))
     raw["thresholds"]["offtopic_words"] = 0.3
     raw["thresholds"]["offtopic_entities"] = 0.5
+    raw["thresholds"]["offtopic_z"] = 0.0
     return model_from_json(raw)
 
 
@@ -263,3 +276,88 @@ def test_wire_dateline_lede_is_moved_back_first() -> None:
     result = clean(joined([*paras[1:4], paras[0], *paras[4:]]), name="x.txt")
     assert result.text == text
     assert any("wire dateline" in line for line in result.metadata["order"]["evidence"])
+
+
+def random_scorer(rng: random.Random, n: int, weight: float) -> Scorer:
+    logits = [[0.0] * n for _ in range(n)]
+    cohesion = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            value = rng.uniform(-2, 2)
+            logits[i][j], logits[j][i] = value, -value
+            cohesion[i][j] = cohesion[j][i] = rng.random()
+    return Scorer(logits, cohesion, weight)
+
+
+@pytest.mark.parametrize("weight", [0.0, 1.0, 5.0])
+def test_best_move_gain_matches_a_full_rescore(weight: float) -> None:
+    """The O(n^2) sweep (precedence accumulated, cohesion at three seams) must find the same
+    best move, with the same gain, as scoring every moved order from scratch."""
+    rng = random.Random(7)
+    for _ in range(60):
+        n = rng.randint(2, 9)
+        scorer = random_scorer(rng, n, weight)
+        order = list(range(n))
+        rng.shuffle(order)
+        base = scorer.score(order)
+        brute = max([scorer.score(m) - base for _, m in moves(order, scorer.logits)] + [0.0])
+        gain, moved = scorer.best_move(order)
+        assert gain == pytest.approx(brute, abs=1e-9)
+        assert scorer.score(moved) - base == pytest.approx(gain, abs=1e-9)
+
+
+def test_cohesion_pulls_a_paragraph_back_to_its_neighbours() -> None:
+    """With no precedence evidence, a unit that shares words with units 0 and 2 but sits at
+    the end is moved between them."""
+    texts = [
+        "Harbour cranes unload grain ships every morning at the eastern quay.",
+        "Grain ships unload their cargo while harbour cranes swing over the quay.",
+        "Quay workers said the grain season brings more ships to the harbour.",
+        "Violinists rehearse symphonies nightly inside the conservatory auditorium.",
+        "Symphonies rehearsed nightly fill the conservatory auditorium with violinists.",
+    ]
+    order = [0, 2, 3, 4, 1]
+    units = analyse([texts[k] for k in order], None)
+    zero = [[0.0] * len(units) for _ in units]
+    _, moved = Scorer(zero, cohesion_matrix(units), 1.0).best_move(list(range(len(units))))
+    restored = [order[k] for k in moved]
+    assert set(restored[:3]) == {0, 1, 2} and set(restored[3:]) == {3, 4}
+
+
+def test_cohesion_matrix_is_symmetric_cosine() -> None:
+    units = analyse(["alpha beta gamma delta", "alpha beta epsilon zeta", "theta iota kappa"], None)
+    matrix = cohesion_matrix(units)
+    assert matrix[0][1] == matrix[1][0] == pytest.approx(2 / 4)
+    assert matrix[0][2] == 0.0 and matrix[0][0] == 0.0
+
+
+def test_drift_z_singles_out_the_unit_that_shares_nothing() -> None:
+    paras = paragraphs(SPLICED)
+    scores = drift(analyse(paras, None), None)
+    lowest = min(range(len(paras)), key=lambda k: scores[k][3])
+    assert "Hynix" in paras[lowest]
+    assert scores[lowest][3] < 0 < max(d[3] for d in scores)
+
+
+def test_position_cues_and_regressor() -> None:
+    found = unit_cues(["WASHINGTON (AP) — The Senate voted on Friday.", "It passed."], None)[0]
+    names = {name for name, _ in found}
+    assert {"o:washington", "o:washington ap", "f:dateline", "f:weekday"} <= names
+    assert predict_position(found, {"f:dateline": -0.4, "o:washington": -0.1}) == pytest.approx(
+        -0.5
+    )
+    lexicon = Lexicon({}, {}, {"f:dateline": -0.4})
+    first, second = analyse(
+        ["WASHINGTON (AP) — The Senate voted.", "It passed."], None, lexicon=lexicon
+    )
+    index = FEATURE_NAMES.index("position")
+    assert first.unary[index] == pytest.approx(-0.4) and second.unary[index] == 0.0
+
+
+def test_scrapinghub_split_is_a_stable_half() -> None:
+    ids = [f"{k:064x}" for k in range(400)]
+    train_ids = [i for i in ids if order_data.split_of("scrapinghub", i) == "train"]
+    assert 150 < len(train_ids) < 250
+    assert train_ids == [i for i in ids if order_data.split_of("scrapinghub", i) == "train"]
+    assert order_data.split_of("wcxb-dev", "0005") == "untuned"
+    assert order_data.split_of("wcxb-dev", "0004") == "heldout"

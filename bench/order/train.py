@@ -3,14 +3,17 @@
     python -m bench.order.train            # writes cleaner/data/order_model.json
     python -m bench.order.train --check    # exit 1 if the written file would differ
 
-Self-supervised: every ordered gold article of the training split (:mod:`bench.order.data`)
+Self-supervised: every ordered gold article of the training split (:mod:`bench.order.data`:
+WCXB dev ids % 5 in {1, 2, 3} and the training half of the ScrapingHub gold)
 gives, for each pair of its paragraphs (i before j), the example "i precedes j". Features are
 :func:`cleaner.order_features.features`; they are antisymmetric, so a logistic regression with
-no bias fits P(i before j) directly. Two features read a *lexicon* learned from the same
-articles (the mean relative position of the paragraphs each word stem, and each first word,
-occurs in); for fitting the weights, each half of the articles gets the lexicon of the other
-half (cross-fitting), so the weights do not trust a lexicon that has seen their examples. The
-shipped lexicon is learned on all training articles. The regression is fitted with Newton's
+no bias fits P(i before j) directly. Three features read a *lexicon* learned from the same
+articles: the mean relative position of the paragraphs each word stem, and each first word,
+occurs in, and a *position regressor* (:func:`learn_positions`: ridge least squares of a
+paragraph's relative position on its sparse cues, solved by conjugate gradient); for fitting
+the weights, each half of the articles gets the lexicon of the other half (cross-fitting), so
+the weights do not trust a lexicon that has seen their examples. The shipped lexicon is
+learned on all training articles. The regression is fitted with Newton's
 method in pure Python (numpy is not a dependency of the project), features scaled by their RMS
 during the fit and the scale folded back into the weights, so the stage multiplies raw
 features.
@@ -20,11 +23,13 @@ articles (never on the held-out or untuned ones):
 
 * ``gate``: the model-agreement z-score below which an article without hard evidence counts
   as scrambled: :data:`GATE_MARGIN` below the lowest z of any in-order training article
-  (in-order articles must stay untouched);
-* ``offtopic_words`` / ``offtopic_entities``: the pair that finds most paragraphs spliced in
-  from another training article while flagging at most :data:`OFFTOPIC_FALSE_RATE` of the
-  in-order training articles, and at least a minimum number of content words (a short unit
-  says too little to judge).
+  (in-order articles must stay untouched; scored with the other fold's lexicon);
+* ``cohesion``: the weight of adjacent units' cohesion in the search, the one whose global
+  order best restores shuffled training articles (:func:`calibrate_cohesion`);
+* ``offtopic_words`` / ``offtopic_entities`` / ``offtopic_min_stems`` / ``offtopic_z``: the
+  rule that finds most paragraphs spliced in from another training article (a random and the
+  most similar one) while flagging at most :data:`OFFTOPIC_FALSE_RATE` of the in-order
+  training articles (:func:`calibrate_offtopic`).
 
 Everything is deterministic (fixed seeds, sorted inputs, rounded output), so the file is
 reproduced byte for byte.
@@ -44,12 +49,25 @@ from bench.order.data import SPLIT_RULE, Article, articles_of, ids_digest
 from cleaner.order import (
     MAX_UNITS,
     MIN_UNITS,
+    Drift,
+    Scorer,
+    cohesion_matrix,
     drift,
+    global_order,
+    kendall_tau,
     logit_matrix,
     model_from_json,
     z_score,
 )
-from cleaner.order_features import FEATURE_NAMES, Lexicon, analyse, features, opener, stems
+from cleaner.order_features import (
+    FEATURE_NAMES,
+    Lexicon,
+    analyse,
+    features,
+    opener,
+    stems,
+    unit_cues,
+)
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "cleaner" / "data" / "order_model.json"
 MAX_PAIRS_PER_DOC = 300  # long articles would otherwise dominate the fit
@@ -59,12 +77,18 @@ DIGITS = 6  # weights are rounded so the file is byte-stable
 GATE_MARGIN = 0.5  # z units below the lowest in-order training article
 OFFTOPIC_FALSE_RATE = 0.01
 SEED = 4
-WORD_GRID = tuple(round(0.02 * k, 2) for k in range(1, 26))
+WORD_GRID = (*(round(0.02 * k, 2) for k in range(1, 26)), 1.01)  # 1.01: no word rule
 SIZE_GRID = (6, 8, 10, 12, 15)
+Z_GRID = (9.0, *(round(-0.25 * k, 2) for k in range(0, 17)))  # 9: no z rule; 0 to -4
 LEXICON_PRIOR = 5.0
 LEXICON_MIN_DOCS = 8
 FOLDS = 2  # the lexicon used for fitting weights comes from the other fold (no leak)
-NAME_GRID = tuple(round(0.05 * k, 2) for k in range(1, 21))
+NAME_GRID = (*(round(0.05 * k, 2) for k in range(1, 21)), 1.01)  # 1.01: no name rule
+CUE_MIN_DOCS = 5  # a regressor cue must occur in this many training articles
+CUE_RIDGE = 3.0  # ridge penalty of the position regressor
+CUE_STEPS = 60  # conjugate-gradient steps of the ridge solve
+CUE_DIGITS = 4
+COHESION_GRID = (0.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)  # weight of adjacent cohesion in the search
 
 
 def learn_lexicon(articles: list[Article]) -> Lexicon:
@@ -97,6 +121,73 @@ def learn_lexicon(articles: list[Article]) -> Lexicon:
         }
 
     return Lexicon(shrink(sums), shrink(openers))
+
+
+Sparse = list[tuple[int, float]]
+
+
+def learn_positions(articles: list[Article]) -> dict[str, float]:
+    """The position regressor: ridge least squares of each paragraph's relative position
+    (-0.5 first, +0.5 last) on its cues (:func:`cleaner.order_features.cues`), solved by
+    conjugate gradient on the normal equations in pure Python. Cues of fewer than
+    CUE_MIN_DOCS articles are left out: they would only memorise their article."""
+    docs = [a for a in articles if len(a.paragraphs) >= 2]
+    per_doc = [unit_cues(list(a.paragraphs), a.title) for a in docs]
+    counts: dict[str, int] = {}
+    for found in per_doc:
+        for name in {n for unit in found for n, _ in unit}:
+            counts[name] = counts.get(name, 0) + 1
+    names = sorted(n for n, c in counts.items() if c >= CUE_MIN_DOCS)
+    index = {n: k for k, n in enumerate(names)}
+    rows: list[Sparse] = []
+    targets: list[float] = []
+    for found in per_doc:
+        n = len(found)
+        for k, unit in enumerate(found):
+            rows.append([(index[name], value) for name, value in unit if name in index])
+            targets.append(k / (n - 1) - 0.5)
+    weights = _ridge(rows, targets, len(names))
+    return {
+        n: round(w, CUE_DIGITS) for n, w in zip(names, weights, strict=True) if round(w, CUE_DIGITS)
+    }
+
+
+def _ridge(rows: list[Sparse], targets: list[float], d: int) -> list[float]:
+    """argmin |Xw - y|^2 + CUE_RIDGE |w|^2 by conjugate gradient (X sparse, given by rows)."""
+
+    def normal(w: list[float]) -> list[float]:
+        out = [CUE_RIDGE * x for x in w]
+        for row in rows:
+            dot = sum(w[k] * v for k, v in row)
+            for k, v in row:
+                out[k] += dot * v
+        return out
+
+    b = [0.0] * d
+    for row, y in zip(rows, targets, strict=True):
+        for k, v in row:
+            b[k] += y * v
+    w = [0.0] * d
+    r = b[:]
+    p = r[:]
+    rr = sum(x * x for x in r)
+    for _ in range(CUE_STEPS):
+        if rr < 1e-12:
+            break
+        ap = normal(p)
+        alpha = rr / sum(x * y for x, y in zip(p, ap, strict=True))
+        w = [x + alpha * y for x, y in zip(w, p, strict=True)]
+        r = [x - alpha * y for x, y in zip(r, ap, strict=True)]
+        new = sum(x * x for x in r)
+        p = [x + (new / rr) * y for x, y in zip(r, p, strict=True)]
+        rr = new
+    return w
+
+
+def learn(articles: list[Article]) -> Lexicon:
+    """Everything learned from articles besides the weights: word lexicon, position regressor."""
+    lexicon = learn_lexicon(articles)
+    return Lexicon(lexicon.words, lexicon.openers, learn_positions(articles))
 
 
 def pairs_of(article: Article, lexicon: Lexicon) -> list[tuple[float, ...]]:
@@ -166,7 +257,11 @@ def model_dict(
 ) -> dict[str, Any]:
     return {
         "features": list(FEATURE_NAMES),
-        "lexicon": {"words": lexicon.words, "openers": lexicon.openers},
+        "lexicon": {
+            "words": lexicon.words,
+            "openers": lexicon.openers,
+            "cues": lexicon.cues,
+        },
         "weights": dict(zip(FEATURE_NAMES, weights, strict=True)),
         "thresholds": thresholds,
         "training": {
@@ -185,59 +280,143 @@ def judged(articles: list[Article]) -> list[Article]:
     return [a for a in articles if MIN_UNITS <= len(a.paragraphs) <= MAX_UNITS]
 
 
-def calibrate_gate(articles: list[Article], model: Any) -> dict[str, float]:
+def fold_units(folds: list[Fold]) -> list[tuple[Article, Lexicon]]:
+    """Every judged training article with the lexicon that never saw it (honest scores)."""
+    return [(a, lexicon) for inside, lexicon in folds for a in judged(inside)]
+
+
+def calibrate_gate(folds: list[Fold], model: Any) -> dict[str, float]:
     """The z gate: below the lowest z of any in-order training article, by a margin."""
     lowest = min(
-        z_score(logit_matrix(analyse(list(a.paragraphs), a.title, lexicon=model.lexicon), model))
-        for a in judged(articles)
+        z_score(logit_matrix(analyse(list(a.paragraphs), a.title, lexicon=lexicon), model))
+        for a, lexicon in fold_units(folds)
     )
     return {"gate": round(lowest - GATE_MARGIN, 3)}
 
 
+def _permuted(matrix: list[list[float]], order: list[int]) -> list[list[float]]:
+    return [[matrix[a][b] for b in order] for a in order]
+
+
+def calibrate_cohesion(folds: list[Fold], model: Any) -> dict[str, float]:
+    """The weight of adjacent cohesion in the search: the one of COHESION_GRID whose global
+    order of a fully shuffled training article (seeded) agrees best with the true order
+    (mean Kendall tau; the lexicon of the other fold, so the figure is honest)."""
+    cases = []
+    for article, lexicon in fold_units(folds):
+        units = analyse(list(article.paragraphs), article.title, lexicon=lexicon)
+        order = list(range(len(units)))
+        random.Random(f"{SEED}:{article.corpus}:{article.id}").shuffle(order)
+        logits = _permuted(logit_matrix(units, model), order)
+        cases.append((logits, _permuted(cohesion_matrix(units), order), order))
+    best = (-2.0, 0.0)
+    for weight in COHESION_GRID:
+        taus = [
+            kendall_tau([order[k] for k in global_order(Scorer(logits, cohesion, weight))[1]])
+            for logits, cohesion, order in cases
+        ]
+        mean = sum(taus) / len(taus)
+        if mean > best[0] + 1e-9:
+            best = (mean, weight)
+    return {"cohesion": best[1]}
+
+
+def _spliced(article: Article, donor: Article, rng: random.Random) -> list[Drift]:
+    """The drift of a paragraph of ``donor`` spliced into ``article`` (seeded place)."""
+    para = donor.paragraphs[rng.randrange(len(donor.paragraphs))]
+    where = rng.randrange(1, len(article.paragraphs) + 1)
+    paras = [*article.paragraphs[:where], para, *article.paragraphs[where:]]
+    return [drift(analyse(paras, article.title), article.title)[where]]
+
+
+def _nearest(docs: list[Article]) -> list[int]:
+    """For each article, the other article sharing most content words (Jaccard): the donor of
+    a same-topic splice, the hard case."""
+    vocab = [set(stems(" ".join(a.paragraphs))) for a in docs]
+    nearest = []
+    for k, mine in enumerate(vocab):
+        scores = [
+            (len(mine & other) / (len(mine | other) or 1), -j)
+            for j, other in enumerate(vocab)
+            if j != k
+        ]
+        nearest.append(-max(scores)[1])
+    return nearest
+
+
 def calibrate_offtopic(articles: list[Article]) -> dict[str, float | int]:
-    """Thresholds on (word share, name share) from clean and spliced training articles."""
+    """Thresholds on (word share, name share, size, cohesion z) from clean training articles
+    and the same articles with one paragraph spliced in from a random and from the most similar
+    other training article: the most spliced paragraphs found while flagging at most
+    OFFTOPIC_FALSE_RATE of the clean articles."""
     rng = random.Random(SEED)
     docs = judged(articles)
     clean_drift = [drift(analyse(list(a.paragraphs), a.title), a.title) for a in docs]
-    spliced_drift: list[tuple[float, float, int]] = []
-    for k, article in enumerate(docs):
+    spliced: list[Drift] = []
+    for k, (article, near) in enumerate(zip(docs, _nearest(docs), strict=True)):
         donor = docs[(k + 1 + rng.randrange(len(docs) - 1)) % len(docs)]
-        para = donor.paragraphs[rng.randrange(len(donor.paragraphs))]
-        where = rng.randrange(1, len(article.paragraphs) + 1)
-        paras = [*article.paragraphs[:where], para, *article.paragraphs[where:]]
-        spliced_drift.append(drift(analyse(paras, article.title), article.title)[where])
-    best = (0.0, 0.0, 0.0, 0)
+        spliced += _spliced(article, donor, rng) + _spliced(article, docs[near], rng)
+    allowed = int(OFFTOPIC_FALSE_RATE * len(docs))
+    best: tuple[float, float, float, int, float] = (0.0, 0.0, 0.0, 0, 0.0)
     for size in SIZE_GRID:
         for wt in WORD_GRID:
             for nt in NAME_GRID:
 
-                def flags(
-                    d: tuple[float, float, int], wt: float = wt, nt: float = nt, size: int = size
-                ) -> bool:
+                def passes(d: Drift, wt: float = wt, nt: float = nt, size: int = size) -> bool:
                     return d[2] >= size and d[0] < wt and d[1] < nt
 
-                false_rate = sum(any(flags(d) for d in doc) for doc in clean_drift) / len(docs)
-                if false_rate > OFFTOPIC_FALSE_RATE:
+                # a clean article is flagged at z threshold t when its lowest passing z < t
+                lowest = sorted(
+                    min((d[3] for d in doc if passes(d)), default=math.inf) for doc in clean_drift
+                )
+                limit = lowest[allowed] if allowed < len(lowest) else math.inf
+                zt = max((t for t in Z_GRID if t <= limit), default=None)
+                if zt is None:
                     continue
-                recall = sum(flags(d) for d in spliced_drift) / len(spliced_drift)
+                recall = sum(passes(d) and d[3] < zt for d in spliced) / len(spliced)
                 if recall > best[0]:
-                    best = (recall, wt, nt, size)
-    return {"offtopic_words": best[1], "offtopic_entities": best[2], "offtopic_min_stems": best[3]}
+                    best = (recall, wt, nt, size, zt)
+    return {
+        "offtopic_words": best[1],
+        "offtopic_entities": best[2],
+        "offtopic_min_stems": best[3],
+        "offtopic_z": best[4],
+    }
+
+
+Fold = tuple[list[Article], Lexicon]
+
+
+def folds_of(train: list[Article]) -> list[Fold]:
+    """Cross-fitting folds: each fold's articles with the lexicon learned on the others."""
+    return [
+        (
+            [a for k, a in enumerate(train) if k % FOLDS == fold],
+            learn([a for k, a in enumerate(train) if k % FOLDS != fold]),
+        )
+        for fold in range(FOLDS)
+    ]
 
 
 def build() -> dict[str, Any]:
     train = articles_of("train")
-    rows: list[tuple[float, ...]] = []
-    for fold in range(FOLDS):
-        inside = [a for k, a in enumerate(train) if k % FOLDS == fold]
-        outside = [a for k, a in enumerate(train) if k % FOLDS != fold]
-        lexicon = learn_lexicon(outside)
-        rows += [r for a in inside if len(a.paragraphs) >= 2 for r in pairs_of(a, lexicon)]
+    folds = folds_of(train)
+    rows = [
+        r
+        for inside, lexicon in folds
+        for a in inside
+        if len(a.paragraphs) >= 2
+        for r in pairs_of(a, lexicon)
+    ]
     weights = fit(rows)
-    lexicon = learn_lexicon(train)
+    lexicon = learn(train)
     zero = {"gate": 0.0, "offtopic_words": 0.0, "offtopic_entities": 0.0, "offtopic_min_stems": 0}
     model = model_from_json(model_dict(weights, zero, train, len(rows), lexicon))
-    thresholds = {**calibrate_gate(train, model), **calibrate_offtopic(train)}
+    thresholds = {
+        **calibrate_gate(folds, model),
+        **calibrate_cohesion(folds, model),
+        **calibrate_offtopic(train),
+    }
     return model_dict(weights, thresholds, train, len(rows), lexicon)
 
 
