@@ -1,8 +1,9 @@
 """Stage 4, order: detect a scrambled article, repair its paragraph order, flag spliced paragraphs.
 
 Runs after the noise stage, on the kept blocks of plain-text inputs (the pipeline does not run
-it on HTML, whose DOM order is the published order). The unit is the paragraph (kept blocks sharing a
-``Block.para``): it is what scrapers shuffle, and a paragraph is always rendered as it came in.
+it on HTML, whose DOM order is the published order). The unit is the paragraph (kept blocks
+sharing a ``Block.para``): it is what scrapers shuffle, and a paragraph is always rendered as it
+came in.
 
 1. **Model.** A pairwise precedence model (logistic regression on the cheap cues of
    :mod:`cleaner.order_features`, weights and a learned word-position lexicon in
