@@ -87,6 +87,7 @@ DIGIT = re.compile(r"\d")
 # Capitalised tokens only: a name run is broken by anything else between two of them.
 NAME_TOKEN = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ][\w'’-]*", re.UNICODE)
 NAME_MIN = 3
+POSSESSIVE = re.compile(r"['’]s$")
 FULL_NAME_MAX = 4  # longer capitalised runs are titles of works or organisations
 # A bare surname counts as a person's name only in a person's context: followed by a verb of
 # saying, or after an honorific or "said"; "Alaska" or "Management" used alone do not count.
@@ -236,7 +237,7 @@ def _names(text: str, common: frozenset[str]) -> tuple[frozenset[str], frozenset
     previous_end = -1
     person = False
     for word, start, end in tokens:
-        lowered = word.lower()
+        lowered = POSSESSIVE.sub("", word.lower())  # "Epstein's" is Epstein
         is_name = (
             word[:1].isupper()
             and word[1:2].islower()
