@@ -36,17 +36,19 @@ def holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _stage(path: Path, data: bytes) -> str:
-    """Write ``data`` to a fsynced temp file next to ``path``; return the temp file's name.
+@contextlib.contextmanager
+def _temp_beside(path: Path, mode: str, **kwargs: Any) -> Iterator[tuple[IO[Any], str]]:
+    """A temp file in ``path``'s folder, open in ``mode``; on a clean exit it is flushed,
+    fsynced and given the outputs' mode, on an error it is removed.
 
-    The fsync comes before the rename so a power cut cannot leave an empty file behind the new
+    The fsync comes before any rename so a power cut cannot leave an empty file behind the new
     name.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle, tmp
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, FILE_MODE)
@@ -54,6 +56,12 @@ def _stage(path: Path, data: bytes) -> str:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a fsynced temp file next to ``path``; return the temp file's name."""
+    with _temp_beside(path, "wb") as (handle, tmp):
+        handle.write(data)
     return tmp
 
 
@@ -99,14 +107,9 @@ def write_outputs(stem: Path, text: str, metadata: dict[str, Any]) -> None:
 def staged_text(path: Path) -> Iterator[IO[str]]:
     """A UTF-8 text file written through a temp file and renamed over ``path`` on success
     (removed on failure): for a stream too large to build in memory, such as a jsonl output."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    with _temp_beside(path, "w", encoding="utf-8", newline="\n") as (handle, tmp):
+        yield handle
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
