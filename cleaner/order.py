@@ -72,10 +72,10 @@ from cleaner.order_features import (
     PRONOUN_OPENERS,
     UNARY_NAMES,
     WIRE_DATELINE,
-    WORD,
     Lexicon,
     Unit,
     analyse,
+    opener,
     pair_features,
     stems,
 )
@@ -336,8 +336,7 @@ def soft_evidence(units: list[Unit]) -> list[str]:
         for i in range(j)
         for acro in sorted(later.defined & (units[i].acronyms - units[i].defined))
     ]
-    match = WORD.search(units[0].text)
-    first = match.group(0).lower() if match else ""
+    first = opener(units[0].text)
     if first in PRONOUN_OPENERS:
         found.append(f"the first unit opens with the pronoun '{first}'")
     elif first in CONNECTIVE_OPENERS:

@@ -23,6 +23,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from cleaner import patterns
+
 # --- word lists (data): the first word of a unit that points back to something said before ---
 PRONOUN_OPENERS = frozenset(
     """he she it they we this these those his her their its there such
@@ -81,7 +83,6 @@ STOPWORDS = frozenset(
     les des une pour dans avec sur par est sont pas plus qui que ont été""".split()
 )
 
-WORD = re.compile(r"\w+", re.UNICODE)
 DIGIT = re.compile(r"\d")
 # Two or more capitalised words in a row, the last one a surname-like token.
 # Capitalised tokens only: a name run is broken by anything else between two of them.
@@ -182,7 +183,7 @@ class Unit:
 
 def stems(text: str) -> list[str]:
     """Content-word stems: lowercased words of four letters or more, cut to :data:`STEM`."""
-    return stems_of(WORD.findall(text.lower()))
+    return stems_of(patterns.WORD.findall(text.lower()))
 
 
 def stems_of(lowered: list[str]) -> list[str]:
@@ -211,7 +212,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _first_word(text: str) -> str:
-    match = WORD.search(text)
+    match = patterns.WORD.search(text)
     return match.group(0).lower() if match else ""
 
 
@@ -296,10 +297,9 @@ def _analysed(
 ) -> list[tuple[list[tuple[str, float]], Unit | None]]:
     """Cues and (when ``with_units``) the :class:`Unit` of every unit of one document."""
     title_stems = set(stems(title or ""))
-    tokens = [WORD.findall(text) for text in texts]
-    common = frozenset(
-        w for words in (*tokens, WORD.findall(title or "")) for w in words if w[:1].islower()
-    )
+    tokens = [patterns.WORD.findall(text) for text in texts]
+    title_tokens = patterns.WORD.findall(title or "")
+    common = frozenset(w for words in (*tokens, title_tokens) for w in words if w[:1].islower())
     raw = []
     for text in texts:
         full, bare = _names(text, common)
