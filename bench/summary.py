@@ -31,12 +31,16 @@ class Target:
     unit: str = ""
 
 
+def _scores(result: dict[str, Any], split: str | None) -> dict[str, Any]:
+    """The per-system scores of a saved run: all documents, or one split of them."""
+    return dict(result["splits"][split] if split else result["scores"])
+
+
 def _score(
     system: str, metric: str, key: str, split: str | None = None
 ) -> Callable[[dict[str, Any]], float]:
     def read(result: dict[str, Any]) -> float:
-        scores = result["splits"][split] if split else result["scores"]
-        return float(scores[system][metric][key])
+        return float(_scores(result, split)[system][metric][key])
 
     return read
 
@@ -47,10 +51,9 @@ def _best(
     """The best system of the run that is not a ``cleaner`` variant."""
 
     def read(result: dict[str, Any]) -> tuple[str, float] | None:
-        scores = result["splits"][split] if split else result["scores"]
         pairs = [
             (name, float(s[metric][key]))
-            for name, s in scores.items()
+            for name, s in _scores(result, split).items()
             if not name.startswith("cleaner") and metric in s
         ]
         return max(pairs, key=lambda p: p[1]) if pairs else None
@@ -72,11 +75,8 @@ def _speed_ratio(result: dict[str, Any]) -> float:
 
 
 def _traf_plus(delta: float, split: str | None = None) -> Callable[[dict[str, Any]], float]:
-    def read(result: dict[str, Any]) -> float:
-        scores = result["splits"][split] if split else result["scores"]
-        return float(scores["trafilatura"]["wcxb"]["f1"]) + delta
-
-    return read
+    trafilatura = _score("trafilatura", "wcxb", "f1", split)
+    return lambda result: trafilatura(result) + delta
 
 
 TARGETS: tuple[Target, ...] = (
