@@ -101,6 +101,9 @@ PERSON_BEFORE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Herr|Frau|M|Mme|Sr|Sra)\.?|\bsaid|\bsays|"
     r"\baccording\s+to|\bsagte|\bsagt|\bselon)\s$"
 )
+# ... but not when a number follows: "Portola Dr. Suite 108" or "Highway 61" is an address, not
+# a person (a street abbreviation reads like an honorific).
+NUMBER_AFTER = re.compile(r"\s+\d")
 ACRONYM_DEFINITION = re.compile(r"\(([A-ZÀ-Þ]{2,8})\)")
 ACRONYM = re.compile(r"\b[A-ZÀ-Þ]{2,8}\b")
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]?\s+(?=[\"“„«‘(]?[A-ZÀ-ÞА-Я0-9])")
@@ -254,9 +257,13 @@ def _names(text: str, common: frozenset[str]) -> tuple[frozenset[str], frozenset
         else:
             close()
             run = [lowered] if is_name else []
-            person = is_name and bool(
-                PERSON_AFTER.match(text, end)
-                or PERSON_BEFORE.search(text[max(0, start - 16) : start])
+            person = (
+                is_name
+                and not NUMBER_AFTER.match(text, end)
+                and bool(
+                    PERSON_AFTER.match(text, end)
+                    or PERSON_BEFORE.search(text[max(0, start - 16) : start])
+                )
             )
         previous_end = end
     close()

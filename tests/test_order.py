@@ -361,3 +361,38 @@ def test_scrapinghub_split_is_a_stable_half() -> None:
     assert train_ids == [i for i in ids if order_data.split_of("scrapinghub", i) == "train"]
     assert order_data.split_of("wcxb-dev", "0005") == "untuned"
     assert order_data.split_of("wcxb-dev", "0004") == "heldout"
+
+
+def test_street_abbreviation_before_a_number_is_not_a_person() -> None:
+    # "Dr." reads like an honorific, but "Suite 108" is an address: no bare surname "suite".
+    units = analyse(
+        ["The clinic is at 801 Portola Dr. Suite 108 in the city.", "Visit Bush St. Suite 5."],
+        None,
+    )
+    assert all("suite" not in u.bare_names for u in units)
+    assert "kerry" in analyse(["Mr. Kerry said no."], None)[0].bare_names
+
+
+def _late_quote_article(bare_at: int) -> list[str]:
+    paras = [f"Paragraph {k} of the council story reports budget item {k}." for k in range(8)]
+    paras[bare_at] = '"We will see," Novak said in a call with reporters.'
+    paras[bare_at + 2] = "The plan, said city treasurer Anna Novak, covers the next two years."
+    return paras
+
+
+def test_late_bare_surname_introduced_just_after_is_left_alone() -> None:
+    # An updated story inserts a late quote before the paragraph that introduces its speaker.
+    text = joined(_late_quote_article(bare_at=5))
+    result = clean(text, name="x.txt")
+    assert result.text == text
+    assert result.metadata["order"]["changed"] is False
+
+
+def test_early_bare_surname_is_still_repaired() -> None:
+    result = clean(joined(_late_quote_article(bare_at=1)), name="x.txt")
+    order = result.metadata["order"]
+    assert order["changed"] is True
+    paras = paragraphs(result.text)
+    assert paras.index(next(p for p in paras if "Anna Novak" in p)) < paras.index(
+        next(p for p in paras if "Novak said" in p)
+    )
