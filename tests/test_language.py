@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 from langdetect import detect_langs, detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
-from cleaner.language import _detector, _extract_ngrams, detect_language
+from cleaner.language import (
+    _cleaning_text,
+    _detect_block,
+    _detector,
+    _extract_ngrams,
+    detect_language,
+)
 from tests.conftest import FIXTURES
 
 EN = "The government announced new measures on Tuesday to support small businesses. " * 3
@@ -82,3 +88,26 @@ def test_same_ngrams_as_langdetect_including_urls_and_mail() -> None:
     ours.cleaning_text()
     assert ours.text == reference.text
     assert _extract_ngrams(ours) == reference._extract_ngrams()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Правительство объявило новые меры поддержки малого бизнеса, сказал Mr Smith. " * 5,
+        "東京都は火曜日に新しい予算を発表した。Tokyo budget approved. " * 5,
+        "Mostly Latin text with a little Ελληνικά and Tiếng Việt in it. " * 5,
+    ],
+)
+def test_cleaning_text_and_probabilities_equal_langdetects(text: str) -> None:
+    detector_factory.init_factory()
+    reference = detector_factory._factory.create()
+    reference.append(text)
+    reference.cleaning_text()
+    ours = _detector(text)
+    _cleaning_text(ours)
+    assert ours.text == reference.text
+    assert _ours(text) == _langdetect_reference(text)
+
+
+def test_fast_probability_loop_is_the_one_used() -> None:
+    assert _detector(EN)._detect_block.__func__ is _detect_block
