@@ -20,19 +20,22 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import hashlib
 import json
 import os
+import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any, Literal, TypeVar
+from typing import IO, Any, Literal, Protocol, TypeVar
 
 from cleaner import settings
 from cleaner.config import Options
 from cleaner.errors import CleanerError, InputError
 from cleaner.manifest import (
+    MANIFEST_NAME,
     Entry,
     Manifest,
     Reason,
@@ -56,7 +59,11 @@ from cleaner.write import (
 )
 
 REPORT_NAME = "cleaner-report.json"
-MANIFEST_NAME = ".cleaner-manifest.json"
+# Per-shard run files (see Shard): ".cleaner-manifest.shard-2-of-8.json", ...
+SHARD_FILE = re.compile(r"(\.cleaner-manifest|cleaner-report)\.shard-[0-9]+-of-[0-9]+\.json")
+# A temp file older than this is left by a killed run even when other shards are writing into
+# the same OUT (a live one exists for milliseconds): sharded runs remove only those.
+SHARD_STALE_TEMP_SECONDS = 3600.0
 A = TypeVar("A")
 R = TypeVar("R")
 Status = Literal["cleaned", "failed"]
@@ -156,7 +163,7 @@ def _walk_dir(folder: str, prefix: str, skip: str | None) -> Iterator[tuple[Path
         elif entry.is_dir():
             if skip is None or os.path.realpath(entry.path) != skip:
                 subdirs.append((entry.path, rel + "/"))
-        elif entry.name.startswith(TEMP_PREFIX) or entry.name in (REPORT_NAME, MANIFEST_NAME):
+        elif entry.name.startswith(TEMP_PREFIX) or _run_file(entry.name):
             continue
         elif not entry.is_file():
             yield Path(entry.path), rel, "not a regular file"
@@ -166,6 +173,58 @@ def _walk_dir(folder: str, prefix: str, skip: str | None) -> Iterator[tuple[Path
             yield Path(entry.path), rel, None
     for path, sub_prefix in subdirs:
         yield from _walk_dir(path, sub_prefix, skip)
+
+
+def _run_file(name: str) -> bool:
+    """A report or manifest of ours (an OUT inside SRC, or SRC an old OUT): never an input."""
+    return name in (REPORT_NAME, MANIFEST_NAME) or SHARD_FILE.fullmatch(name) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """Shard ``index`` of ``count`` (1-based): the inputs whose relative path hashes to it.
+
+    The hash is sha256 of the relative path (the manifest key), so the partition is the same on
+    every machine and every run, needs no coordinator (a Slurm or Kubernetes job array runs
+    ``--shard $I/$N``) and does not move when other files come or go. Each shard keeps its own
+    manifest and report in OUT (:attr:`manifest_name`, :attr:`report_name`), so shards sharing
+    one OUT never overwrite, forget or prune each other's entries.
+    """
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """``"I/N"`` with 1 <= I <= N; ValueError (with a one-line reason) otherwise."""
+        match = re.fullmatch(r"\s*([0-9]+)\s*/\s*([0-9]+)\s*", text)
+        if match is None:
+            raise ValueError(f"--shard must be I/N (e.g. 1/4), not {text!r}")
+        index, count = int(match[1]), int(match[2])
+        if not 1 <= index <= count:
+            raise ValueError(f"--shard I/N needs 1 <= I <= N, not {text!r}")
+        return cls(index, count)
+
+    def holds(self, source: str) -> bool:
+        digest = hashlib.sha256(source.encode("utf-8", "surrogateescape")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
+
+    @property
+    def label(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    @property
+    def manifest_name(self) -> str:
+        return f".cleaner-manifest.shard-{self.index}-of-{self.count}.json"
+
+    @property
+    def report_name(self) -> str:
+        return f"cleaner-report.shard-{self.index}-of-{self.count}.json"
+
+
+def _mine(shard: Shard | None) -> Callable[[str], bool]:
+    """Whether a source belongs to this run (every source when not sharded)."""
+    return (lambda _source: True) if shard is None else shard.holds
 
 
 def plan(inputs: Iterable[Path], out: Path) -> Plan:
@@ -289,21 +348,92 @@ def _warm_up() -> None:
         clean(WARM_UP_PAGE, name="warm-up.html")
 
 
+class Engine(Protocol):
+    """Where the per-file calls of a run go: the local pool (:class:`LocalEngine`) or a Dask
+    cluster (:class:`cleaner.distributed.DaskEngine`). Everything else of a run (walk,
+    manifest, profile choice, recording in input order, report) is the same for both."""
+
+    def map(
+        self,
+        fn: Callable[[A], R],
+        items: Sequence[A],
+        *,
+        timeout: float | None,
+        on_timeout: Callable[[A, float], R],
+        on_crash: Callable[[A, int | None], R],
+    ) -> Iterator[R]:
+        """``fn`` over ``items``, results in input order; a file over ``timeout`` seconds or
+        whose worker dies gets ``on_timeout`` / ``on_crash``. Closing the iterator early stops
+        the work still pending."""
+        ...
+
+    def close(self) -> None:
+        """Release what the engine holds (a cluster connection); called once at the end."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class LocalEngine:
+    """The killable local pool of :mod:`cleaner.pool`, with ``workers`` processes."""
+
+    workers: int = 1
+
+    def map(
+        self,
+        fn: Callable[[A], R],
+        items: Sequence[A],
+        *,
+        timeout: float | None,
+        on_timeout: Callable[[A, float], R],
+        on_crash: Callable[[A, int | None], R],
+    ) -> Iterator[R]:
+        if not items:
+            return iter(())
+        _warm_up()
+        return ordered_map(
+            fn,
+            items,
+            config=_pool_config(self.workers, timeout),
+            on_timeout=on_timeout,
+            on_crash=on_crash,
+        )
+
+    def close(self) -> None:
+        return None
+
+
+def make_engine(run_options: RunOptions) -> Engine:
+    """The engine a run's options ask for; a Dask one connects only when first used."""
+    if run_options.dask is None:
+        return LocalEngine(run_options.jobs)
+    from cleaner.distributed import DaskEngine  # imports no Dask until it connects
+
+    return DaskEngine(run_options.dask)
+
+
+def _no_lines(_job: Job, _detail: float | int | None) -> set[str]:
+    return set()
+
+
 def learn_profile(
-    jobs: list[Job], options: Options, *, workers: int = 1, timeout: float | None = None
+    jobs: list[Job],
+    options: Options,
+    *,
+    workers: int = 1,
+    timeout: float | None = None,
+    engine: Engine | None = None,
 ) -> Profile:
     """Learn the batch's boilerplate lines from every plain-text input (see :func:`scan`)."""
     from cleaner.profile import learn
 
     if not jobs:
         return learn((), min_files=settings.PROFILE_MIN_FILES, min_share=settings.PROFILE_MIN_SHARE)
-    _warm_up()
-    lines = ordered_map(
+    lines = (engine or LocalEngine(workers)).map(
         functools.partial(scan, options=options),
         jobs,
-        config=_pool_config(workers, timeout),
-        on_timeout=lambda _job, _limit: set(),
-        on_crash=lambda _job, _code: set(),
+        timeout=timeout,
+        on_timeout=_no_lines,
+        on_crash=_no_lines,
     )
     return learn(
         lines, min_files=settings.PROFILE_MIN_FILES, min_share=settings.PROFILE_MIN_SHARE
@@ -315,21 +445,26 @@ def _timed_out(job: Job, limit: float) -> Outcome:
 
 
 def _crashed(job: Job, code: int | None) -> Outcome:
-    how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+    if code is None:  # a Dask worker lost while running it, as many times as Dask allows
+        return Outcome(job.source, "failed", "worker process died")
+    how = f"signal {-code}" if code < 0 else f"exit code {code}"
     return Outcome(job.source, "failed", f"worker process died ({how})")
 
 
 def clean_all(
-    jobs: list[Job], options: Options, *, workers: int, timeout: float | None, write: bool
+    jobs: list[Job],
+    options: Options,
+    *,
+    workers: int,
+    timeout: float | None,
+    write: bool,
+    engine: Engine | None = None,
 ) -> Iterator[Outcome]:
-    """Outcomes of cleaning ``jobs``, in order, over a pool of killable workers."""
-    if not jobs:
-        return iter(())
-    _warm_up()
-    return ordered_map(
+    """Outcomes of cleaning ``jobs``, in order, over a pool of killable workers (or ``engine``)."""
+    return (engine or LocalEngine(workers)).map(
         functools.partial(process, options=options, write=write),
         jobs,
-        config=_pool_config(workers, timeout),
+        timeout=timeout,
         on_timeout=_timed_out,
         on_crash=_crashed,
     )
@@ -347,9 +482,12 @@ class RunReport:
     planned: list[tuple[str, Reason]] = field(default_factory=list)
     profile_lines: int | None = None
     stopped_early: bool = False
+    shard: str | None = None  # "I/N" of a sharded run: its counts and lists are its share
 
     def as_json(self, options: Options) -> dict[str, Any]:
+        shard = {} if self.shard is None else {"shard": self.shard}
         return {
+            **shard,
             "cleaner_version": __version__,
             "options": options.fingerprint(),
             "profile_lines": self.profile_lines,
@@ -380,6 +518,9 @@ class RunOptions:
         batch_profile: learn the batch's recurring boilerplate lines first (unless
             ``Options.profile`` is given).
         save_profile: write the profile used to this file.
+        dask: send the per-file work to this Dask scheduler (an address such as
+            ``tcp://host:8786``, or a scheduler file); see :mod:`cleaner.distributed`.
+        shard: clean only this shard of the inputs (see :class:`Shard`).
     """
 
     jobs: int = 1
@@ -390,6 +531,8 @@ class RunOptions:
     fail_fast: bool = False
     batch_profile: bool = False
     save_profile: Path | None = None
+    dask: str | None = None
+    shard: Shard | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,7 +560,11 @@ def _stat_jobs(
 
 
 def _choose_profile(
-    stated: list[tuple[Job, Stat]], options: Options, run: RunOptions, manifest: Manifest
+    stated: list[tuple[Job, Stat]],
+    options: Options,
+    run: RunOptions,
+    manifest: Manifest,
+    engine: Engine | None = None,
 ) -> tuple[Options, dict[str, Any] | None, str | None]:
     """The options with the batch profile set, and what to cache in the manifest.
 
@@ -435,7 +582,9 @@ def _choose_profile(
         )
     else:
         jobs = [job for job, _stat in stated]
-        profile = learn_profile(jobs, options, workers=run.jobs, timeout=run.timeout)
+        profile = learn_profile(
+            jobs, options, workers=run.jobs, timeout=run.timeout, engine=engine
+        )
     record = {
         "lines": sorted(profile.lines),
         "files": profile.files,
@@ -466,7 +615,7 @@ def _prune(out: Path, manifest: Manifest, current: set[str]) -> int:
     return len(gone)
 
 
-def _prepare_out(out: Path) -> None:
+def _prepare_out(out: Path, shard: Shard | None = None) -> None:
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: output folder is a file")
     try:
@@ -475,7 +624,23 @@ def _prepare_out(out: Path) -> None:
         raise OutputError(f"{out}: cannot create output folder: {exc.strerror or exc}") from exc
     if not os.access(out, os.W_OK):
         raise OutputError(f"{out}: output folder is not writable")
-    remove_stale_temps(out)
+    _remove_temps(out, shard)
+
+
+def _remove_temps(out: Path, shard: Shard | None) -> None:
+    """Remove temp files left by a killed run. Other shards may be writing into the same OUT
+    right now, so a sharded run removes only temp files too old to be anyone's live write."""
+    if shard is None:
+        remove_stale_temps(out)
+        return
+    cutoff = time.time() - SHARD_STALE_TEMP_SECONDS
+    for dirpath, _dirs, files in os.walk(out):
+        for name in files:
+            if name.startswith(TEMP_PREFIX):
+                path = os.path.join(dirpath, name)
+                with contextlib.suppress(OSError):
+                    if os.lstat(path).st_mtime < cutoff:
+                        os.unlink(path)
 
 
 class _Recorder:
@@ -486,9 +651,16 @@ class _Recorder:
     """
 
     def __init__(
-        self, out: Path, manifest: Manifest, report: RunReport, key: str, hooks: Hooks
+        self,
+        out: Path,
+        manifest: Manifest,
+        report: RunReport,
+        key: str,
+        hooks: Hooks,
+        name: str = MANIFEST_NAME,
     ) -> None:
         self.out = out
+        self.name = name
         self.manifest = manifest
         self.report = report
         self.key = key
@@ -524,7 +696,7 @@ class _Recorder:
         if not self.dirty:
             return
         try:
-            self.manifest.save(self.out)
+            self.manifest.save(self.out, self.name)
         except OSError as exc:
             raise OutputError(
                 f"{self.out}: cannot write the manifest: {exc.strerror or exc}"
@@ -559,16 +731,54 @@ def run(
         jobs=jobs, batch_profile=batch_profile, save_profile=save_profile
     )
     hooks = hooks or Hooks(error=on_error, total=total, progress=on_progress)
-    the_plan = plan(inputs, out)
-    report = RunReport(skipped=list(the_plan.skipped))
+    engine = make_engine(how)
+    try:
+        return _run(inputs, out, options, how, hooks, engine)
+    finally:
+        engine.close()
+
+
+def _shard_stats(
+    the_plan: Plan, options: Options, how: RunOptions, fail: Callable[[str, str], None]
+) -> tuple[list[tuple[Job, Stat]], list[tuple[Job, Stat]]]:
+    """The stat of this run's jobs, and of the jobs the batch profile is learned from.
+
+    A sharded run learns the profile from *every* input of SRC, not its share, so that each
+    shard cleans with the very profile an unsharded run would use (and N shards' outputs equal
+    one run's). Only this shard's stat failures are reported.
+    """
+    mine = _mine(how.shard)
+    learns = how.batch_profile and options.profile is None
+    jobs = the_plan.jobs if learns else [job for job in the_plan.jobs if mine(job.source)]
+    every = _stat_jobs(jobs, lambda source, reason: fail(source, reason) if mine(source) else None)
+    return [(job, stat) for job, stat in every if mine(job.source)], every
+
+
+def _run(
+    inputs: list[Path],
+    out: Path,
+    options: Options,
+    how: RunOptions,
+    hooks: Hooks,
+    engine: Engine,
+) -> RunReport:
+    the_plan = plan(inputs, out)  # the whole of SRC, even when sharded: see _shard_stats
+    mine = _mine(how.shard)
+    manifest_name = how.shard.manifest_name if how.shard else MANIFEST_NAME
+    report_name = how.shard.report_name if how.shard else REPORT_NAME
+    report = RunReport(
+        skipped=[(s, r) for s, r in the_plan.skipped if mine(s)],
+        shard=how.shard.label if how.shard else None,
+    )
     if not how.dry_run:
-        _prepare_out(out)
-    old = load(out)
-    recorder = _Recorder(out, old, report, "", hooks)
+        _prepare_out(out, how.shard)
+    old = load(out, manifest_name)
+    recorder = _Recorder(out, old, report, "", hooks, manifest_name)
     for source, reason in the_plan.errors:
-        recorder.fail(source, reason)
-    stated = _stat_jobs(the_plan.jobs, recorder.fail)
-    options, cached_profile, profile_inputs = _choose_profile(stated, options, how, old)
+        if mine(source):
+            recorder.fail(source, reason)
+    stated, basis = _shard_stats(the_plan, options, how, recorder.fail)
+    options, cached_profile, profile_inputs = _choose_profile(basis, options, how, old, engine)
     _save_profile(options, how.save_profile)
     report.profile_lines = len(options.profile.lines) if options.profile else None
     key = run_key(__version__, options.fingerprint())
@@ -596,13 +806,20 @@ def run(
     if how.dry_run:
         return report
     if how.prune:
+        # Inputs of the whole SRC: a shard's manifest holds only its own entries, and a shard
+        # never deletes the outputs of an input that still exists.
         current = {job.source for job in the_plan.jobs} | {s for s, _ in the_plan.errors}
         report.pruned = _prune(out, manifest, current)
         recorder.dirty = recorder.dirty or report.pruned > 0
     if hooks.total:
         hooks.total(len(stale))
     outcomes = clean_all(
-        [job for job, _ in stale], options, workers=how.jobs, timeout=how.timeout, write=True
+        [job for job, _ in stale],
+        options,
+        workers=how.jobs,
+        timeout=how.timeout,
+        write=True,
+        engine=engine,
     )
     fatal: Outcome | None = None
     try:
@@ -619,14 +836,14 @@ def run(
         if close is not None:
             close()  # kills workers still busy (fail-fast, fatal error)...
         if stale:
-            remove_stale_temps(out)  # ...which may leave a temp file, as a timed-out one may
+            _remove_temps(out, how.shard)  # ...which may leave a temp file, as a timed-out one may
     if fatal is not None:
         report.stopped_early = True
         with contextlib.suppress(OutputError):  # the disk is full: keep the first error
             recorder.flush()
         raise OutputError(f"{out}: {fatal.error} (while writing {display(fatal.source)})")
     recorder.flush()
-    _write_report(out / REPORT_NAME, report, options)
+    _write_report(out / report_name, report, options)
     return report
 
 
@@ -656,16 +873,37 @@ def run_jsonl(
 ) -> RunReport:
     """Clean every input into one JSON line each (sorted by source) in ``dest`` (stdout when
     None). A file is written through a temp file and renamed at the end, so a reader never sees
-    a partial one; there is no manifest (the whole stream is rebuilt each time)."""
+    a partial one; there is no manifest (the whole stream is rebuilt each time). A sharded run
+    writes its share of the lines (give each shard its own ``dest``)."""
     hooks = hooks or Hooks()
+    engine = make_engine(run_options)
+    try:
+        return _run_jsonl(inputs, dest, options, run_options, hooks, engine)
+    finally:
+        engine.close()
+
+
+def _run_jsonl(
+    inputs: list[Path],
+    dest: Path | None,
+    options: Options,
+    run_options: RunOptions,
+    hooks: Hooks,
+    engine: Engine,
+) -> RunReport:
     where = dest.parent if dest is not None else Path.cwd()
     the_plan = plan(inputs, where / ".cleaner-jsonl-out")
-    report = RunReport(skipped=list(the_plan.skipped))
+    mine = _mine(run_options.shard)
+    report = RunReport(
+        skipped=[(s, r) for s, r in the_plan.skipped if mine(s)],
+        shard=run_options.shard.label if run_options.shard else None,
+    )
     recorder = _Recorder(where, Manifest(), report, "", hooks)
     for source, reason in the_plan.errors:
-        recorder.fail(source, reason)
-    stated = _stat_jobs(the_plan.jobs, recorder.fail)
-    options, _cached, _digest = _choose_profile(stated, options, run_options, Manifest())
+        if mine(source):
+            recorder.fail(source, reason)
+    stated, basis = _shard_stats(the_plan, options, run_options, recorder.fail)
+    options, _cached, _digest = _choose_profile(basis, options, run_options, Manifest(), engine)
     _save_profile(options, run_options.save_profile)
     report.profile_lines = len(options.profile.lines) if options.profile else None
     jobs = [job for job, _stat in stated]
@@ -678,7 +916,12 @@ def run_jsonl(
     if hooks.total:
         hooks.total(len(jobs))
     outcomes = clean_all(
-        jobs, options, workers=run_options.jobs, timeout=run_options.timeout, write=False
+        jobs,
+        options,
+        workers=run_options.jobs,
+        timeout=run_options.timeout,
+        write=False,
+        engine=engine,
     )
     if dest is None:
         _stream_jsonl(outcomes, sys.stdout, report, recorder, run_options.fail_fast)

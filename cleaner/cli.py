@@ -220,6 +220,25 @@ def clean(
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Stop at the first file that fails.")
     ] = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS|FILE",
+            help="Send the per-file work to a Dask cluster: a scheduler address"
+            " (tcp://HOST:8786) or scheduler file. SRC and OUT must be on a file system the"
+            " workers share. Needs: pip install 'cleaner\\[dask]'.",
+        ),
+    ] = None,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="I/N",
+            help="Clean only shard I of N (1 <= I <= N; by a hash of each relative path), for"
+            " job arrays; each shard keeps its own manifest and report in OUT.",
+        ),
+    ] = None,
     favor: FavorOption = None,
     noise_phrases: PhrasesOption = None,
     no_noise: NoNoiseOption = False,
@@ -275,6 +294,9 @@ def clean(
     if out == STDOUT and output_format != "jsonl":
         _err("error: --out - (stdout) needs --format jsonl")
         raise typer.Exit(EXIT_USAGE)
+    the_shard = _shard_or_exit(shard)
+    if dask is not None:
+        _check_dask(dask)
     how = batch.RunOptions(
         jobs=jobs,
         timeout=timeout or None,
@@ -284,6 +306,8 @@ def clean(
         fail_fast=fail_fast,
         batch_profile=not no_batch_profile,
         save_profile=save_profile,
+        dask=dask,
+        shard=the_shard,
     )
     paths = [Path(p) for p in inputs]
     with Feedback(enabled=Feedback.wanted(quiet=quiet) and not dry_run) as feedback:
@@ -297,8 +321,33 @@ def clean(
         except CleanerError as exc:
             feedback.print(f"cleaner: error: {exc}")
             raise typer.Exit(EXIT_USAGE) from exc
-    _summary(report, out, quiet=quiet, dry_run=dry_run, output_format=output_format)
+    _summary(
+        report, out, quiet=quiet, dry_run=dry_run, output_format=output_format, shard=the_shard
+    )
     raise typer.Exit(EXIT_FAILURES if report.failed else EXIT_OK)
+
+
+def _shard_or_exit(text: str | None) -> batch.Shard | None:
+    if text is None:
+        return None
+    try:
+        return batch.Shard.parse(text)
+    except ValueError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+
+
+def _check_dask(target: str) -> None:
+    """Fail early, before any walking, when the Dask extra is missing or --dask is empty (the
+    connection itself is made only when there is work, so a no-op run never needs it)."""
+    from cleaner import distributed
+
+    if not target.strip():
+        _err("error: --dask needs a scheduler address (tcp://HOST:8786) or scheduler file")
+        raise typer.Exit(EXIT_USAGE)
+    if not distributed.available():
+        _err(f"error: --dask needs the Dask extra, not installed: {distributed.INSTALL_HINT}")
+        raise typer.Exit(EXIT_USAGE)
 
 
 def _hooks(feedback: Feedback, *, verbose: bool) -> batch.Hooks:
@@ -321,7 +370,13 @@ def _hooks(feedback: Feedback, *, verbose: bool) -> batch.Hooks:
 
 
 def _summary(
-    report: batch.RunReport, out: str, *, quiet: bool, dry_run: bool, output_format: str
+    report: batch.RunReport,
+    out: str,
+    *,
+    quiet: bool,
+    dry_run: bool,
+    output_format: str,
+    shard: batch.Shard | None = None,
 ) -> None:
     if quiet and not report.failed:
         return
@@ -340,7 +395,8 @@ def _summary(
     if report.stopped_early:
         line += " (stopped at the first failure)"
     if output_format == "files":
-        line += f" (report: {Path(out) / batch.REPORT_NAME})"
+        name = shard.report_name if shard else batch.REPORT_NAME
+        line += f" (report: {Path(out) / name})"
     _err(line)
 
 

@@ -110,17 +110,19 @@ class Manifest:
             "files": {name: self.entries[name].as_json() for name in sorted(self.entries)},
         }
 
-    def save(self, out: Path) -> None:
+    def save(self, out: Path, name: str = MANIFEST_NAME) -> None:
         """Write atomically (a reader sees the previous manifest or this one). Compact JSON:
-        the C encoder is ten times faster than the indenting one, and nobody edits this file."""
+        the C encoder is ten times faster than the indenting one, and nobody edits this file.
+        ``name`` is another file name in ``out`` (a shard's own manifest)."""
         blob = json.dumps(self.as_json(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        atomic_write(out / MANIFEST_NAME, (blob + "\n").encode("utf-8"))
+        atomic_write(out / name, (blob + "\n").encode("utf-8"))
 
 
-def load(out: Path) -> Manifest:
-    """The manifest in ``out``; an empty one when absent or unreadable (everything is new)."""
+def load(out: Path, name: str = MANIFEST_NAME) -> Manifest:
+    """The manifest ``name`` in ``out``; an empty one when absent or unreadable (everything is
+    new)."""
     try:
-        data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+        data = json.loads((out / name).read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
             return Manifest()
         entries = {str(k): Entry.from_json(v) for k, v in data.get("files", {}).items()}

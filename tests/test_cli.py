@@ -259,3 +259,18 @@ def test_progress_bar_only_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> 
         feedback.start(2)
         feedback.advance()
     assert capsys.readouterr().err == ""
+
+
+def test_dask_without_the_extra_says_how_to_install_and_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cleaner.distributed
+
+    monkeypatch.setattr(cleaner.distributed, "available", lambda: False)
+    _tree(tmp_path / "src")
+    code, out, err = invoke(
+        "clean", str(tmp_path / "src"), "--out", str(tmp_path / "out"), "--dask", "tcp://h:8786"
+    )
+    assert code == 2 and out == ""
+    assert "pip install 'cleaner[dask]'" in err and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()  # checked before any work
