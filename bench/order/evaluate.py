@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpora import data_dir
-from bench.order.data import Article, Split, articles_of
+from bench.order.data import Article, Split, articles_of, load_articles
 from cleaner import Options, clean
 from cleaner.document import Document
 from cleaner.extract import extract
@@ -54,7 +54,7 @@ from cleaner.version import __version__
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "order.json"
 MIN_PARAS, MAX_PARAS = 4, 25
 SEED = "order-eval-1"
-SPEED_REPEATS = 5
+SPEED_REPEATS = 15  # short passes on a shared machine: a median of many
 OFF = Options(reorder=False)
 SCENARIOS = (
     "in order",
@@ -391,7 +391,24 @@ def seed_checks(root: Path | None = None) -> list[tuple[str, bool]]:
     ]
 
 
-def targets_table(results: dict[str, Any], seed: list[tuple[str, bool]]) -> str:
+def gold_fed_back() -> dict[str, dict[str, int]]:
+    """Every gold article of both corpora (all splits, any length) fed back through ``clean()``
+    as it is: how many the order stage changed, and how many it flagged a paragraph of. In-order
+    articles must never be changed; the training split is included, so this is a check, not an
+    independent estimate."""
+    counts: dict[str, dict[str, int]] = {}
+    for article in load_articles():
+        tally = counts.setdefault(article.corpus, {"articles": 0, "changed": 0, "flagged": 0})
+        order = clean(article.text, name="x.txt").metadata.get("order") or {}
+        tally["articles"] += 1
+        tally["changed"] += bool(order.get("changed"))
+        tally["flagged"] += bool(order.get("offtopic"))
+    return counts
+
+
+def targets_table(
+    results: dict[str, Any], seed: list[tuple[str, bool]], fed_back: dict[str, dict[str, int]]
+) -> str:
     """The issue's target table: each figure per reported split, the target, met or short."""
     splits = list(results)
     lines = [
@@ -411,11 +428,20 @@ def targets_table(results: dict[str, Any], seed: list[tuple[str, bool]]) -> str:
             + f" | {verdict(worst, target, higher)} |"
         )
     speeds = [float(results[s]["speed"]["docs_per_s"]) for s in splits]
+    slowest = min(speeds)
+    speed_verdict = "met" if slowest >= SPEED_TARGET else f"short by {SPEED_TARGET - slowest:.0f}"
     lines.append(
         f"| order stage docs/s | >= {SPEED_TARGET:g} | "
         + " | ".join(f"{v:.0f}" for v in speeds)
-        + f" | {verdict(min(speeds), SPEED_TARGET, True)} |"
+        + f" | {speed_verdict} |"
     )
+    for corpus, tally in fed_back.items():
+        lines.append(
+            f"| all {corpus} gold fed back: changed (flagged) | 0 | "
+            + " | ".join("" for _ in splits)
+            + f" | {tally['changed']} of {tally['articles']} ({tally['flagged']}): "
+            + f"{'met' if tally['changed'] == 0 else 'not met'} |"
+        )
     for label, ok in seed:
         lines.append(
             f"| seed: {label} | yes | " + " | ".join("" for _ in splits) + f" | "
@@ -436,8 +462,9 @@ def main(argv: list[str] | None = None) -> int:
         print(table(split, results[split]))
         print()
     seed = seed_checks()
+    fed_back = gold_fed_back() if args.limit is None else {}
     if len(results) > 1:
-        print(targets_table(results, seed))
+        print(targets_table(results, seed, fed_back))
         print()
     info = {
         "run": started.strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -454,7 +481,9 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(
             json.dumps(
-                {"info": info, "seed": dict(seed), "splits": results}, indent=1, sort_keys=True
+                {"info": info, "seed": dict(seed), "gold_fed_back": fed_back, "splits": results},
+                indent=1,
+                sort_keys=True,
             )
             + "\n",
             encoding="utf-8",
