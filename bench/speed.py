@@ -19,7 +19,10 @@ Measured in one script on one machine, printed as one table and saved to
   single-threaded worker processes against ``--jobs 2`` on the same pages (issue 6: overhead
   <= 15%). The cluster is started and its workers warmed up before timing, as a standing
   cluster would be; each run is the CLI from start to exit into a fresh OUT.
-  ``--only dask`` measures just these two rows.
+  ``--only dask`` measures just these two rows, alternating them (``--jobs 2``, then a freshly
+  started and warmed cluster, ``--dask``, per repeat) so that the load of other jobs on a shared
+  machine falls on both alike and the cluster's idle cost does not slow the ``--jobs 2`` runs;
+  ``--pages N`` takes N pages spread evenly over the set, for a shorter run.
 
 Pages: the ScrapingHub benchmark HTML plus every WCXB dev page (181 + 1,497 = 1,678), un-gzipped
 into a temp folder so that both tools read the same plain ``.html`` files. Timing only: nothing
@@ -104,6 +107,14 @@ def pages(quick: bool) -> list[Path]:
     return found[:QUICK_PAGES] if quick else found
 
 
+def spread(files: list[Path], count: int | None) -> list[Path]:
+    """``count`` of ``files`` taken at even steps (both corpora represented), or all of them."""
+    if count is None or count >= len(files):
+        return files
+    step = len(files) / count
+    return [files[int(i * step)] for i in range(count)]
+
+
 def unpack(files: list[Path], folder: Path) -> None:
     """Un-gzip each page into ``folder`` under a unique plain ``.html`` name."""
     folder.mkdir(parents=True)
@@ -178,6 +189,27 @@ def dask_cluster(scratch: Path) -> Iterator[str]:
         yield cluster.scheduler_address
 
 
+def measure_alternating(src: Path, scratch: Path, repeats: int) -> tuple[Row, Row]:
+    """``--jobs 2`` and ``--dask`` rows, their runs alternated: per repeat, a ``--jobs 2`` run
+    with no cluster up, then a ``--dask`` run on a cluster started and warmed for it."""
+    n = sum(1 for _ in src.iterdir())
+    local: list[float] = []
+    remote: list[float] = []
+    for _ in range(repeats):
+        local.append(fresh_run(src, scratch, "--jobs", "2")())
+        with dask_cluster(scratch) as address:
+            remote.append(fresh_run(src, scratch, "--dask", address)())
+        print(f"  --jobs 2 {local[-1]:.2f} s, --dask {remote[-1]:.2f} s", file=sys.stderr)
+    rows = []
+    for what, runs in (
+        ("cleaner clean --jobs 2", local),
+        (f"cleaner clean --dask (LocalCluster, {DASK_WORKERS} workers)", remote),
+    ):
+        median = statistics.median(runs)
+        rows.append(Row(what, median, runs, n, n / median))
+    return rows[0], rows[1]
+
+
 def dask_available() -> bool:
     return importlib.util.find_spec("distributed") is not None
 
@@ -186,9 +218,7 @@ def trafilatura_cli(src: Path, scratch: Path) -> Callable[[], float]:
     def once() -> float:
         out = scratch / "traf-out"
         shutil.rmtree(out, ignore_errors=True)
-        return timed(
-            [str(BIN / "trafilatura"), "--input-dir", str(src), "--output-dir", str(out)]
-        )
+        return timed([str(BIN / "trafilatura"), "--input-dir", str(src), "--output-dir", str(out)])
 
     return once
 
@@ -264,8 +294,10 @@ def report(results: dict[str, Any]) -> str:
         lines.append(
             f"| {row['what']} | {row['docs']:,} | {row['seconds']:.2f} | {runs} | {rate} |"
         )
-    lines.append(f"| peak RSS, {results['rss_files']:,} files (largest process) | | | |"
-                 f" {results['peak_rss_mb']:.0f} MB |")
+    lines.append(
+        f"| peak RSS, {results['rss_files']:,} files (largest process) | | | |"
+        f" {results['peak_rss_mb']:.0f} MB |"
+    )
     t = results["targets"]
     jobs1_ok = t["jobs1_vs_trafilatura"] >= TARGET_JOBS1_VS_TRAFILATURA
     lines += [
@@ -337,16 +369,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         choices=["dask"],
-        help="dask: only --jobs 2 against --dask on a 2-worker LocalCluster (saved to"
-        " speed-dask.json unless --out is given)",
+        help="dask: only --jobs 2 against --dask on a 2-worker LocalCluster, alternated (saved"
+        " to speed-dask.json unless --out is given)",
+    )
+    parser.add_argument(
+        "--pages",
+        type=int,
+        help="with --only dask: N pages spread evenly over the set instead of all of them",
     )
     args = parser.parse_args(argv)
     if args.only == "dask" and not dask_available():
         print("--only dask needs the dask extra: pip install 'cleaner[dask]'", file=sys.stderr)
         return 2
+    if args.pages is not None and (args.only != "dask" or args.pages < 1):
+        print("--pages N (N >= 1) goes with --only dask", file=sys.stderr)
+        return 2
     if args.only == "dask" and args.out == RESULTS:
         args.out = RESULTS.with_name("speed-dask.json")
-    files = pages(args.quick)
+    files = spread(pages(args.quick), args.pages)
     if not files:
         print(f"no pages under {data_dir()}", file=sys.stderr)
         return 2
@@ -375,9 +415,8 @@ def main(argv: list[str] | None = None) -> int:
                 return measure(label, fresh_run(src, scratch, "--dask", address))
 
         if args.only == "dask":
-            jobs2 = measure("cleaner clean --jobs 2", fresh_run(src, scratch, "--jobs", "2"))
-            dask_row = measure_dask()
-            assert dask_row is not None
+            local_row, remote_row = measure_alternating(src, scratch, args.repeats)
+            rows += [local_row, remote_row]
             results_dask: dict[str, Any] = {
                 "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
                 "python": platform.python_version(),
@@ -386,13 +425,20 @@ def main(argv: list[str] | None = None) -> int:
                 "repeats": args.repeats,
                 "pages": n,
                 "rows": [asdict(row) for row in rows],
-                "targets": {"dask_overhead": ratio(dask_row.seconds, jobs2.seconds) - 1},
+                "targets": {
+                    "dask_overhead": ratio(remote_row.seconds, local_row.seconds) - 1,
+                    "dask_overhead_runs": [
+                        ratio(d, j) - 1
+                        for j, d in zip(local_row.runs, remote_row.runs, strict=True)
+                    ],
+                },
                 "total_seconds": time.perf_counter() - started,
             }
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(results_dask, indent=2) + "\n", encoding="utf-8")
-            print(f"Dask speed run of {results_dask['when']} · {n} pages · median of"
-                  f" {args.repeats}")
+            print(
+                f"Dask speed run of {results_dask['when']} · {n} pages · median of {args.repeats}"
+            )
             print(dask_report(results_dask))
             return 0
         traf = measure("trafilatura.extract alone (one process)", trafilatura_alone(plain))
