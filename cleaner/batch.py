@@ -630,17 +630,8 @@ def _prepare_out(out: Path, shard: Shard | None = None) -> None:
 def _remove_temps(out: Path, shard: Shard | None) -> None:
     """Remove temp files left by a killed run. Other shards may be writing into the same OUT
     right now, so a sharded run removes only temp files too old to be anyone's live write."""
-    if shard is None:
-        remove_stale_temps(out)
-        return
-    cutoff = time.time() - SHARD_STALE_TEMP_SECONDS
-    for dirpath, _dirs, files in os.walk(out):
-        for name in files:
-            if name.startswith(TEMP_PREFIX):
-                path = os.path.join(dirpath, name)
-                with contextlib.suppress(OSError):
-                    if os.lstat(path).st_mtime < cutoff:
-                        os.unlink(path)
+    cutoff = None if shard is None else time.time() - SHARD_STALE_TEMP_SECONDS
+    remove_stale_temps(out, modified_before=cutoff)
 
 
 class _Recorder:

@@ -307,6 +307,11 @@ class _Mapping:
             start = chunks[-1][-1] + 1
         if not chunks:
             return
+        self.flight.extend(self._launch(chunks))
+        self.next_in = start
+
+    def _launch(self, chunks: list[list[int]], **map_options: Any) -> list[_Chunk]:
+        """One task per chunk of item positions, submitted in one ``client.map`` call."""
         tokens = self._tokens(len(chunks))
         futures = self.client.map(
             _call_chunk,
@@ -315,13 +320,13 @@ class _Mapping:
             tokens,
             key=tokens,
             pure=False,
+            **map_options,
         )
         now = time.monotonic()
-        self.flight.extend(
+        return [
             _Chunk(indices, token, future, now)
             for indices, token, future in zip(chunks, tokens, futures, strict=True)
-        )
-        self.next_in = start
+        ]
 
     def _resubmit(self, chunk: _Chunk, parts: list[list[int]]) -> None:
         """Replace ``chunk`` (in its place in the window) by tasks for ``parts``, ahead of the
@@ -331,19 +336,8 @@ class _Mapping:
         parts = [part for part in parts if part]
         if not parts:
             return
-        tokens = self._tokens(len(parts))
-        futures = self.client.map(
-            _call_chunk,
-            [self.fn] * len(parts),
-            [[self.items[i] for i in indices] for indices in parts],
-            tokens,
-            key=tokens,
-            pure=False,
-            priority=RESUBMIT_PRIORITY,
-        )
-        now = time.monotonic()
-        for offset, (indices, token, future) in enumerate(zip(parts, tokens, futures, strict=True)):
-            self.flight.insert(at + offset, _Chunk(indices, token, future, now))
+        for offset, chunk in enumerate(self._launch(parts, priority=RESUBMIT_PRIORITY)):
+            self.flight.insert(at + offset, chunk)
 
     def results(self) -> Iterator[Any]:
         try:

@@ -117,15 +117,22 @@ def staged_text(path: Path) -> Iterator[IO[str]]:
         raise
 
 
-def remove_stale_temps(root: Path) -> int:
-    """Delete temp files left by an interrupted run under ``root``; return how many."""
+def remove_stale_temps(root: Path, *, modified_before: float | None = None) -> int:
+    """Delete temp files left by an interrupted run under ``root``; return how many.
+
+    With ``modified_before`` (a Unix time), only temp files last modified before it go: other
+    runs (shards) may be writing into the same folder right now, and their live temp files are
+    younger than that.
+    """
     removed = 0
     if not root.is_dir():
         return 0
     for dirpath, _dirs, files in os.walk(root):
         for name in files:
             if name.startswith(TEMP_PREFIX):
+                path = os.path.join(dirpath, name)
                 with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(dirpath, name))
-                    removed += 1
+                    if modified_before is None or os.lstat(path).st_mtime < modified_before:
+                        os.unlink(path)
+                        removed += 1
     return removed

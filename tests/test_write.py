@@ -27,3 +27,12 @@ def test_remove_stale_temps(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_bytes(b"ok")
     assert remove_stale_temps(tmp_path) == 1
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["keep.txt"]
+
+
+def test_remove_stale_temps_spares_temps_younger_than_the_cutoff(tmp_path: Path) -> None:
+    old, young = tmp_path / ".cleaner-tmp-old", tmp_path / ".cleaner-tmp-young"
+    old.write_bytes(b"left by a killed run")
+    young.write_bytes(b"another shard writing now")
+    os.utime(old, (1_000.0, 1_000.0))
+    assert remove_stale_temps(tmp_path, modified_before=2_000.0) == 1
+    assert not old.exists() and young.exists()
