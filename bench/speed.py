@@ -164,9 +164,9 @@ def trafilatura_alone(files: list[Path]) -> Callable[[], float]:
 def _warm_dask_worker() -> None:
     """Worker-side: import the pipeline and clean one page (what a local run does before it
     forks its workers), so the timing is of a standing, warmed cluster."""
-    from cleaner.batch import _warm_up
+    from cleaner.batch.work import warm_up
 
-    _warm_up()
+    warm_up()
 
 
 @contextlib.contextmanager

@@ -340,7 +340,7 @@ def _shard_or_exit(text: str | None) -> batch.Shard | None:
 def _check_dask(target: str) -> None:
     """Fail early, before any walking, when the Dask extra is missing or --dask is empty (the
     connection itself is made only when there is work, so a no-op run never needs it)."""
-    from cleaner import distributed
+    from cleaner.batch import dask as distributed
 
     if not target.strip():
         _err("error: --dask needs a scheduler address (tcp://HOST:8786) or scheduler file")

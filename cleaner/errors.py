@@ -22,3 +22,7 @@ class InputError(CleanerError):
 
 class ConfigError(CleanerError):
     """Options or a configuration file are invalid (a usage error: exit code 2)."""
+
+
+class OutputError(CleanerError):
+    """The output folder or file cannot be written (full, read-only...): exit code 2."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cleaner.batch import run
+from cleaner.batch import RunOptions, run
 from cleaner.cli import app
 from cleaner.config import Options
 from cleaner.write import TEMP_PREFIX
@@ -92,7 +92,7 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
     src, out = root / "src", root / "out"
     _build(src)
     before = _snapshot(src)
-    report = run([src], out, options=Options(max_bytes=MAX_BYTES), jobs=2)
+    report = run([src], out, options=Options(max_bytes=MAX_BYTES), run_options=RunOptions(jobs=2))
     assert _snapshot(src) == before  # inputs unchanged
     skipped = dict(report.skipped)
     assert skipped == {

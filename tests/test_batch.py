@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.batch import MANIFEST_NAME, REPORT_NAME, output_stem, plan, run
+from cleaner.batch import MANIFEST_NAME, REPORT_NAME, RunOptions, output_stem, plan, run
 from cleaner.config import Options
 from cleaner.profile import Profile
 from tests.test_extract import PAGE
@@ -46,7 +46,7 @@ def test_run_mirrors_tree_and_writes_report(tmp_path: Path) -> None:
     src, out = tmp_path / "src", tmp_path / "out"
     _tree(src)
     before = _snapshot(src)
-    report = run([src], out, options=Options(), jobs=1)
+    report = run([src], out, options=Options(), run_options=RunOptions(jobs=1))
     assert report.cleaned == 3 and not report.failed
     assert [s for s, _ in report.skipped] == ["image.png"]
     for stem in ("a/b/page", "a/story", "top"):
@@ -64,8 +64,8 @@ def test_run_mirrors_tree_and_writes_report(tmp_path: Path) -> None:
 def test_jobs_do_not_change_outputs(tmp_path: Path) -> None:
     src = tmp_path / "src"
     _tree(src)
-    run([src], tmp_path / "o1", options=Options(), jobs=1)
-    run([src], tmp_path / "o2", options=Options(), jobs=2)
+    run([src], tmp_path / "o1", options=Options(), run_options=RunOptions(jobs=1))
+    run([src], tmp_path / "o2", options=Options(), run_options=RunOptions(jobs=2))
     assert _snapshot(tmp_path / "o1") == _snapshot(tmp_path / "o2")
 
 
@@ -123,8 +123,9 @@ def _site(root: Path, n: int) -> None:
 
 def test_batch_profile_drops_recurring_lines(tmp_path: Path) -> None:
     _site(tmp_path / "src", 6)
-    run([tmp_path / "src"], tmp_path / "on", options=Options(), batch_profile=True)
-    run([tmp_path / "src"], tmp_path / "off", options=Options(), batch_profile=False)
+    src = [tmp_path / "src"]
+    run(src, tmp_path / "on", options=Options(), run_options=RunOptions(batch_profile=True))
+    run(src, tmp_path / "off", options=Options(), run_options=RunOptions(batch_profile=False))
     on = json.loads((tmp_path / "on" / "story0.json").read_text())
     off = (tmp_path / "off" / "story0.txt").read_text()
     reasons = {r["text"]: r["reason"] for r in on["removed"]}
@@ -139,8 +140,7 @@ def test_saved_profile_gives_the_same_output(tmp_path: Path) -> None:
         [tmp_path / "src"],
         tmp_path / "a",
         options=Options(),
-        batch_profile=True,
-        save_profile=tmp_path / "profile.json",
+        run_options=RunOptions(batch_profile=True, save_profile=tmp_path / "profile.json"),
     )
     profile = Profile.load(tmp_path / "profile.json")
     assert "weather center and forecast" in profile.lines

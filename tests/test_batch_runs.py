@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 import cleaner.batch as batch_module
+import cleaner.batch.driver as driver_module
+import cleaner.batch.engines as engines_module
 import cleaner.pipeline as pipeline_module
 import cleaner.write as write_module
 from cleaner.batch import MANIFEST_NAME, OutputError, RunOptions, run, run_jsonl
@@ -32,8 +34,8 @@ def _forbid_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*_args: Any, **_kwargs: Any) -> Any:
         raise AssertionError("a no-op run started a pool or learned a profile")
 
-    monkeypatch.setattr(batch_module, "ordered_map", boom)
-    monkeypatch.setattr(batch_module, "learn_profile", boom)
+    monkeypatch.setattr(engines_module, "ordered_map", boom)
+    monkeypatch.setattr(driver_module, "learn_profile", boom)
 
 
 def test_second_run_is_stat_only_and_touches_nothing(
@@ -42,11 +44,11 @@ def test_second_run_is_stat_only_and_touches_nothing(
     src, out = tmp_path / "src", tmp_path / "out"
     _tree(src)
     _site(src / "site", 6)  # a profile is learned, then reused from the manifest
-    first = run([src], out, options=Options(), batch_profile=True)
+    first = run([src], out, options=Options(), run_options=RunOptions(batch_profile=True))
     assert first.cleaned == 9 and first.profile_lines
     before, mtimes = _snapshot(out), _mtimes(out)
     _forbid_pool(monkeypatch)
-    again = run([src], out, options=Options(), batch_profile=True)
+    again = run([src], out, options=Options(), run_options=RunOptions(batch_profile=True))
     assert (again.cleaned, again.up_to_date, again.failed) == (0, 9, [])
     assert again.profile_lines == first.profile_lines
     after = _snapshot(out)

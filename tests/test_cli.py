@@ -264,9 +264,9 @@ def test_progress_bar_only_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> 
 def test_dask_without_the_extra_says_how_to_install_and_exits_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cleaner.distributed
+    import cleaner.batch.dask
 
-    monkeypatch.setattr(cleaner.distributed, "available", lambda: False)
+    monkeypatch.setattr(cleaner.batch.dask, "available", lambda: False)
     _tree(tmp_path / "src")
     code, out, err = invoke(
         "clean", str(tmp_path / "src"), "--out", str(tmp_path / "out"), "--dask", "tcp://h:8786"

@@ -22,8 +22,9 @@ pytest.importorskip("distributed")
 
 from distributed import Client, LocalCluster
 
-import cleaner.batch as batch_module
-import cleaner.distributed as distributed_module
+import cleaner.batch.dask as distributed_module
+import cleaner.batch.engines as engines_module
+import cleaner.batch.work as work_module
 from cleaner.batch import Hooks, Job, Outcome, RunOptions, run
 from cleaner.config import Options
 from cleaner.write import TEMP_PREFIX
@@ -38,7 +39,7 @@ SLOW_SECONDS = 0.3
 HANG_NAME = "hang-me.txt"
 HANG_SECONDS = 120.0
 CRASH_NAME = "crash-me.txt"
-REAL_PROCESS = batch_module.process  # taken at import, before any test patches it
+REAL_PROCESS = work_module.process  # taken at import, before any test patches it
 
 
 def slow_process(job: Job, options: Options, *, write: bool = True) -> Outcome:
@@ -216,7 +217,7 @@ def test_a_worker_lost_mid_run_loses_and_doubles_nothing(
     local = tmp_path / "local"
     run([src], local, options=Options(), run_options=RunOptions(jobs=2, batch_profile=True))
 
-    monkeypatch.setattr(batch_module, "process", slow_process)
+    monkeypatch.setattr(engines_module, "process", slow_process)
     seen: list[str] = []
     killed: list[str] = []
 
@@ -269,7 +270,7 @@ def test_a_file_over_the_time_limit_restarts_its_worker(
     src = _inputs(tmp_path)
     (src / "text" / "empty.txt").unlink()
     shutil.copy(src / "text" / "seed-syria.txt", src / "text" / HANG_NAME)
-    monkeypatch.setattr(batch_module, "process", slow_process)
+    monkeypatch.setattr(engines_module, "process", slow_process)
     errors: list[tuple[str, str]] = []
     how = RunOptions(jobs=2, timeout=2.0, batch_profile=False, dask=cluster.scheduler_address)
     started = time.monotonic()
@@ -297,7 +298,7 @@ def test_a_file_that_kills_its_workers_is_found_in_its_chunk(
     src = _inputs(tmp_path)
     (src / "text" / "empty.txt").unlink()
     shutil.copy(src / "text" / "seed-syria.txt", src / "text" / CRASH_NAME)
-    monkeypatch.setattr(batch_module, "process", slow_process)
+    monkeypatch.setattr(engines_module, "process", slow_process)
     errors: list[tuple[str, str]] = []
     # One death is enough to give up on a task (default 3: slower, the same path).
     with _cluster(tmp_path / "dask-scratch", allowed_failures=0) as cluster:

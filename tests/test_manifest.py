@@ -4,6 +4,7 @@ import os
 import time
 from pathlib import Path
 
+from cleaner.batch.pool import PoolConfig, ordered_map
 from cleaner.manifest import (
     MANIFEST_NAME,
     Entry,
@@ -15,7 +16,6 @@ from cleaner.manifest import (
     sha256_file,
     stale_reason,
 )
-from cleaner.pool import PoolConfig, ordered_map
 
 KEY = run_key("1.0", "abc")
 

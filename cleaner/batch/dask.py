@@ -1,11 +1,11 @@
 """The Dask engine: a batch's per-file work on a Dask cluster, the rest exactly as a local run.
 
 ``cleaner clean SRC --out OUT --dask tcp://HOST:8786`` (or ``--dask scheduler.json``) runs the
-same driver as a local run (:func:`cleaner.batch.run`): it walks SRC, reads the manifest, decides
-what is stale, learns the batch profile, records outcomes in input order and writes the manifest
-and the report. Only the per-file calls (:func:`cleaner.batch.scan` for the profile,
-:func:`cleaner.batch.process` for the cleaning) go to the cluster, through :class:`DaskEngine`,
-which plays the part of :func:`cleaner.pool.ordered_map`. So outputs, manifest and report are
+same driver as a local run (:func:`cleaner.batch.driver.run`): it walks SRC, reads the manifest,
+decides what is stale, learns the batch profile, records outcomes in input order and writes the
+manifest and the report. Only the per-file calls (:func:`cleaner.batch.work.scan` for the profile,
+:func:`cleaner.batch.work.process` for the cleaning) go to the cluster, through :class:`DaskEngine`,
+which plays the part of :func:`cleaner.batch.pool.ordered_map`. So outputs, manifest and report are
 byte-identical to ``--jobs N`` on the same folder.
 
 Who writes: the workers, exactly as local workers do (:func:`cleaner.write.write_outputs`: each
@@ -135,11 +135,11 @@ def _running() -> dict[str, tuple[int, float]]:
 def _worker_identity() -> tuple[str, str]:
     """Worker-side: import and warm up the pipeline (as a local run does before forking), and
     say which cleaner and models this worker runs."""
-    from cleaner.batch import _warm_up
+    from cleaner.batch.work import warm_up
     from cleaner.config import models_digest
     from cleaner.version import __version__
 
-    _warm_up()
+    warm_up()
     return __version__, models_digest()
 
 
@@ -242,7 +242,7 @@ class DaskEngine:
         on_crash: Callable[[A, int | None], R],
     ) -> Iterator[R]:
         """``map(fn, items)`` on the cluster, results in input order (see
-        :func:`cleaner.pool.ordered_map`; ``on_crash`` gets ``None`` as exit code). Closing
+        :func:`cleaner.batch.pool.ordered_map`; ``on_crash`` gets ``None`` as exit code). Closing
         the iterator early cancels what is still queued."""
         if not items:
             return iter(())

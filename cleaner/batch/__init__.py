@@ -1,0 +1,35 @@
+"""Batch runs: a folder (or files) in, a ``.txt`` + ``.json`` per input in OUT, incrementally.
+
+Split by role, as the run flows: :mod:`~cleaner.batch.inputs` walks SRC, maps inputs to outputs
+and splits them into shards; :mod:`~cleaner.batch.work` is what a worker does for one file;
+:mod:`~cleaner.batch.engines` runs that work on the local pool (:mod:`~cleaner.batch.pool`) or
+on Dask (:mod:`~cleaner.batch.dask`); :mod:`~cleaner.batch.driver` drives a run (manifest,
+profile, recording in input order); :mod:`~cleaner.batch.report` is the run report.
+"""
+
+from __future__ import annotations
+
+from cleaner.batch.driver import Hooks, RunOptions, run, run_jsonl
+from cleaner.batch.inputs import Job, Plan, Shard, display, output_stem, plan
+from cleaner.batch.report import REPORT_NAME, RunReport
+from cleaner.batch.work import Outcome
+from cleaner.errors import OutputError
+from cleaner.manifest import MANIFEST_NAME
+
+__all__ = [
+    "MANIFEST_NAME",
+    "REPORT_NAME",
+    "Hooks",
+    "Job",
+    "Outcome",
+    "OutputError",
+    "Plan",
+    "RunOptions",
+    "RunReport",
+    "Shard",
+    "display",
+    "output_stem",
+    "plan",
+    "run",
+    "run_jsonl",
+]

@@ -1,0 +1,485 @@
+"""The run driver: plan, decide what is stale, clean it through an engine, record the run.
+
+Runs are incremental (see :mod:`cleaner.manifest`): an input whose size, mtime, run key and
+outputs are as recorded is counted as up to date without being read, and when nothing is stale
+no worker process is started and nothing heavy is imported, so a no-op run costs a walk and one
+``stat`` per file. Stale inputs go to the engine with a per-file time limit; results come back
+in input order, so outputs, manifest and report do not depend on ``--jobs``. A file that fails
+is named with its reason on one line, recorded in the report and retried next run; the batch
+goes on. An output folder that cannot be written (full, read-only) stops the run with
+:class:`~cleaner.errors.OutputError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, Any
+
+from cleaner import settings
+from cleaner.batch.engines import Engine, clean_all, learn_profile, make_engine
+from cleaner.batch.inputs import Job, Plan, Shard, display, mine, plan, stat_jobs
+from cleaner.batch.report import REPORT_NAME, RunReport, write_report
+from cleaner.batch.work import Outcome
+from cleaner.config import Options
+from cleaner.errors import CleanerError, OutputError
+from cleaner.manifest import (
+    MANIFEST_NAME,
+    Entry,
+    Manifest,
+    Stat,
+    inputs_digest,
+    load,
+    run_key,
+    stale_reason,
+)
+from cleaner.profile import Profile
+from cleaner.version import __version__
+from cleaner.write import output_paths, remove_stale_temps, staged_text
+
+# A temp file older than this is left by a killed run even when other shards are writing into
+# the same OUT (a live one exists for milliseconds): sharded runs remove only those.
+SHARD_STALE_TEMP_SECONDS = 3600.0
+DEFAULT_OPTIONS = Options()
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How a batch runs (as opposed to :class:`Options`, what it produces).
+
+    Attributes:
+        jobs: worker processes.
+        timeout: seconds per file before its worker is killed (None: no limit).
+        force: clean every input, even up-to-date ones.
+        prune: delete the outputs (recorded in the manifest) of inputs that no longer exist.
+        dry_run: decide what is stale and why, write nothing.
+        fail_fast: stop at the first failed file.
+        batch_profile: learn the batch's recurring boilerplate lines first (unless
+            ``Options.profile`` is given).
+        save_profile: write the profile used to this file.
+        dask: send the per-file work to this Dask scheduler (an address such as
+            ``tcp://host:8786``, or a scheduler file); see :mod:`cleaner.batch.dask`.
+        shard: clean only this shard of the inputs (see :class:`Shard`).
+    """
+
+    jobs: int = 1
+    timeout: float | None = settings.DEFAULT_TIMEOUT_SECONDS
+    force: bool = False
+    prune: bool = False
+    dry_run: bool = False
+    fail_fast: bool = False
+    batch_profile: bool = False
+    save_profile: Path | None = None
+    dask: str | None = None
+    shard: Shard | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hooks:
+    """Callbacks for the caller's feedback: ``error(source, reason)`` per failure in input
+    order; ``total(n)`` once with the number of files to clean; ``progress(outcome)`` after
+    each; ``planned(source, reason)`` per stale file in a dry run."""
+
+    error: Callable[[str, str], None] | None = None
+    total: Callable[[int], None] | None = None
+    progress: Callable[[Outcome], None] | None = None
+    planned: Callable[[str, str], None] | None = None
+
+
+DEFAULT_RUN = RunOptions()
+NO_HOOKS = Hooks()
+
+
+class _Recorder:
+    """Collects outcomes into the report and the manifest; flushes the manifest now and then.
+
+    The manifest is flushed only from outcomes already received, i.e. after their outputs
+    were written by the worker, so it never claims an output that is not on disk.
+    """
+
+    def __init__(self, out: Path, report: RunReport, hooks: Hooks, name: str) -> None:
+        self.out = out
+        self.name = name
+        self.manifest = Manifest()
+        self.report = report
+        self.key = ""
+        self.hooks = hooks
+        self.last_flush = time.monotonic()
+        self.dirty = False
+
+    def fail(self, source: str, reason: str) -> None:
+        self.report.failed.append((source, reason))
+        if self.hooks.error:
+            self.hooks.error(source, reason)
+
+    def record(self, job: Job, stat: Stat, outcome: Outcome) -> None:
+        old = self.manifest.entries.get(job.source)
+        if outcome.status == "cleaned":
+            self.report.cleaned += 1
+            names = tuple(
+                p.relative_to(self.out).as_posix() for p in output_paths(job.stem)
+            )
+            entry = Entry(stat.size, stat.mtime_ns, self.key, names, outcome.sha256)
+        else:
+            self.fail(outcome.source, outcome.error or "unknown error")
+            kept = old.outputs if old else ()
+            entry = Entry(stat.size, stat.mtime_ns, self.key, kept, None, failed=True)
+        self.manifest.entries[job.source] = entry
+        self.dirty = True
+        if self.hooks.progress:
+            self.hooks.progress(outcome)
+        if time.monotonic() - self.last_flush >= settings.MANIFEST_FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.manifest.save(self.out, self.name)
+        except OSError as exc:
+            raise OutputError(
+                f"{self.out}: cannot write the manifest: {exc.strerror or exc}"
+            ) from exc
+        self.last_flush = time.monotonic()
+        self.dirty = False
+
+
+@dataclass(slots=True)
+class _Start:
+    """What both drivers know once the inputs are planned and the profile chosen."""
+
+    plan: Plan
+    report: RunReport
+    recorder: _Recorder
+    stated: list[tuple[Job, Stat]]
+    options: Options
+    profile_record: dict[str, Any] | None = None
+    profile_inputs: str | None = None
+
+
+def _start(
+    inputs: list[Path],
+    out: Path | None,
+    options: Options,
+    how: RunOptions,
+    hooks: Hooks,
+    engine: Engine,
+    old: Manifest,
+) -> _Start:
+    """The shared opening of a run: plan (the whole of SRC, even when sharded: see
+    :func:`_shard_stats`), report up-front errors, stat this run's inputs, choose the profile."""
+    the_plan = plan(inputs, out)
+    ours = mine(how.shard)
+    report = RunReport(
+        skipped=[(s, r) for s, r in the_plan.skipped if ours(s)],
+        shard=how.shard.label if how.shard else None,
+    )
+    name = how.shard.manifest_name if how.shard else MANIFEST_NAME
+    recorder = _Recorder(out or Path.cwd(), report, hooks, name)
+    for source, reason in the_plan.errors:
+        if ours(source):
+            recorder.fail(source, reason)
+    stated, basis = _shard_stats(the_plan, options, how, recorder.fail)
+    options, record, digest = _choose_profile(basis, options, how, old, engine)
+    _save_profile(options, how.save_profile)
+    report.profile_lines = len(options.profile.lines) if options.profile else None
+    return _Start(the_plan, report, recorder, stated, options, record, digest)
+
+
+def _shard_stats(
+    the_plan: Plan, options: Options, how: RunOptions, fail: Callable[[str, str], None]
+) -> tuple[list[tuple[Job, Stat]], list[tuple[Job, Stat]]]:
+    """The stat of this run's jobs, and of the jobs the batch profile is learned from.
+
+    A sharded run learns the profile from *every* input of SRC, not its share, so that each
+    shard cleans with the very profile an unsharded run would use (and N shards' outputs equal
+    one run's). Only this shard's stat failures are reported.
+    """
+    ours = mine(how.shard)
+    learns = how.batch_profile and options.profile is None
+    jobs = the_plan.jobs if learns else [job for job in the_plan.jobs if ours(job.source)]
+    every = stat_jobs(jobs, lambda source, reason: fail(source, reason) if ours(source) else None)
+    return [(job, stat) for job, stat in every if ours(job.source)], every
+
+
+def _choose_profile(
+    stated: list[tuple[Job, Stat]],
+    options: Options,
+    how: RunOptions,
+    manifest: Manifest,
+    engine: Engine,
+) -> tuple[Options, dict[str, Any] | None, str | None]:
+    """The options with the batch profile set, and what to cache in the manifest.
+
+    The profile is a function of the inputs' bytes; when no input's (name, size, mtime) moved
+    since it was learned, the cached profile is reused without reading a single file.
+    """
+    if not how.batch_profile or options.profile is not None:
+        return options, None, None
+    basis = run_key(__version__, options.fingerprint())
+    digest = inputs_digest([(f"{basis}/{job.source}", stat) for job, stat in stated])
+    cached = manifest.profile
+    if cached is not None and manifest.profile_inputs == digest and not how.force:
+        profile = Profile(
+            frozenset(cached["lines"]), int(cached["files"]), int(cached["min_files"])
+        )
+    else:
+        jobs = [job for job, _stat in stated]
+        profile = learn_profile(jobs, options, engine=engine, timeout=how.timeout)
+    record = {
+        "lines": sorted(profile.lines),
+        "files": profile.files,
+        "min_files": profile.min_files,
+    }
+    return replace(options, profile=profile), record, digest
+
+
+def _save_profile(options: Options, path: Path | None) -> None:
+    if path is None:
+        return
+    try:
+        (options.profile or Profile(frozenset())).save(path)
+    except OSError as exc:
+        raise CleanerError(f"{path}: cannot write profile: {exc.strerror}") from exc
+
+
+def _outputs_present(out: str, entry: Entry) -> bool:
+    return all(os.path.exists(os.path.join(out, name)) for name in entry.outputs)
+
+
+def _inside(out: Path, relative: str) -> Path | None:
+    target = (out / relative).resolve()
+    return target if target.is_relative_to(out.resolve()) else None
+
+
+def _prune(out: Path, manifest: Manifest, current: set[str]) -> int:
+    """Delete the recorded outputs of inputs that are gone; return how many inputs."""
+    gone = [name for name in manifest.entries if name not in current]
+    for name in gone:
+        for relative in manifest.entries[name].outputs:
+            target = _inside(out, relative)
+            if target is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    target.unlink()
+        del manifest.entries[name]
+    return len(gone)
+
+
+def _prepare_out(out: Path, shard: Shard | None = None) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: output folder is a file")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create output folder: {exc.strerror or exc}") from exc
+    if not os.access(out, os.W_OK):
+        raise OutputError(f"{out}: output folder is not writable")
+    _remove_temps(out, shard)
+
+
+def _remove_temps(out: Path, shard: Shard | None) -> None:
+    """Remove temp files left by a killed run. Other shards may be writing into the same OUT
+    right now, so a sharded run removes only temp files too old to be anyone's live write."""
+    cutoff = None if shard is None else time.time() - SHARD_STALE_TEMP_SECONDS
+    remove_stale_temps(out, modified_before=cutoff)
+
+
+def run(
+    inputs: list[Path],
+    out: Path,
+    *,
+    options: Options = DEFAULT_OPTIONS,
+    run_options: RunOptions = DEFAULT_RUN,
+    hooks: Hooks = NO_HOOKS,
+) -> RunReport:
+    """Clean the stale inputs into ``out``; write the manifest and ``out/cleaner-report.json``.
+
+    Raises :class:`OutputError` when ``out`` cannot be written (nothing is half-written: each
+    document's files are replaced together or not at all) and :class:`CleanerError` when the
+    profile cannot be saved.
+    """
+    engine = make_engine(run_options.jobs, run_options.dask)
+    try:
+        return _run(inputs, out, options, run_options, hooks, engine)
+    finally:
+        engine.close()
+
+
+def _stale(start: _Start, manifest: Manifest, out: Path, how: RunOptions, hooks: Hooks) -> list[
+    tuple[Job, Stat]
+]:
+    """The inputs to clean, each noted with its reason in the report; touched entries are
+    updated in the manifest."""
+    stale: list[tuple[Job, Stat]] = []
+    out_str = str(out)
+    for job, stat in start.stated:
+        entry = manifest.entries.get(job.source)
+        why, touched = stale_reason(entry, stat, job.path, key=manifest.key, force=how.force)
+        if why is None and entry is not None and not _outputs_present(out_str, entry):
+            why = "output missing"
+        if why is None:
+            start.report.up_to_date += 1
+            if touched is not None:
+                manifest.entries[job.source] = touched
+                start.recorder.dirty = True
+            continue
+        stale.append((job, stat))
+        start.report.planned.append((job.source, why))
+        if how.dry_run and hooks.planned:
+            hooks.planned(job.source, why)
+    return stale
+
+
+def _run(
+    inputs: list[Path],
+    out: Path,
+    options: Options,
+    how: RunOptions,
+    hooks: Hooks,
+    engine: Engine,
+) -> RunReport:
+    manifest_name = how.shard.manifest_name if how.shard else MANIFEST_NAME
+    report_name = how.shard.report_name if how.shard else REPORT_NAME
+    if not how.dry_run:
+        _prepare_out(out, how.shard)
+    old = load(out, manifest_name)
+    start = _start(inputs, out, options, how, hooks, engine, old)
+    options, report, recorder = start.options, start.report, start.recorder
+    key = run_key(__version__, options.fingerprint())
+    manifest = Manifest(
+        dict(old.entries), start.profile_record, start.profile_inputs, __version__, key
+    )
+    recorder.manifest, recorder.key = manifest, key
+    recorder.dirty = manifest.header() != old.header()
+    stale = _stale(start, manifest, out, how, hooks)
+    if how.dry_run:
+        return report
+    if how.prune:
+        # Inputs of the whole SRC: a shard's manifest holds only its own entries, and a shard
+        # never deletes the outputs of an input that still exists.
+        the_plan = start.plan
+        current = {job.source for job in the_plan.jobs} | {s for s, _ in the_plan.errors}
+        report.pruned = _prune(out, manifest, current)
+        recorder.dirty = recorder.dirty or report.pruned > 0
+    if hooks.total:
+        hooks.total(len(stale))
+    _clean_stale(stale, out, options, how, engine, recorder)
+    recorder.flush()
+    write_report(out / report_name, report, options)
+    return report
+
+
+def _clean_stale(
+    stale: list[tuple[Job, Stat]],
+    out: Path,
+    options: Options,
+    how: RunOptions,
+    engine: Engine,
+    recorder: _Recorder,
+) -> None:
+    """Clean the stale inputs and record each outcome in input order; a fatal write error
+    flushes what is done and raises :class:`OutputError`."""
+    outcomes = clean_all(
+        [job for job, _ in stale], options, engine=engine, timeout=how.timeout, write=True
+    )
+    fatal: Outcome | None = None
+    try:
+        for (job, stat), outcome in zip(stale, outcomes, strict=False):
+            if outcome.fatal:
+                fatal = outcome
+                break
+            recorder.record(job, stat, outcome)
+            if how.fail_fast and outcome.status == "failed":
+                recorder.report.stopped_early = True
+                break
+    finally:
+        _close(outcomes)  # kills workers still busy (fail-fast, fatal error)...
+        if stale:
+            _remove_temps(out, how.shard)  # ...which may leave a temp file, as a timed-out one may
+    if fatal is not None:
+        recorder.report.stopped_early = True
+        with contextlib.suppress(OutputError):  # the disk is full: keep the first error
+            recorder.flush()
+        raise OutputError(f"{out}: {fatal.error} (while writing {display(fatal.source)})")
+
+
+def _close(outcomes: Iterator[Outcome]) -> None:
+    close = getattr(outcomes, "close", None)
+    if close is not None:
+        close()
+
+
+def run_jsonl(
+    inputs: list[Path],
+    dest: Path | None,
+    *,
+    options: Options = DEFAULT_OPTIONS,
+    run_options: RunOptions = DEFAULT_RUN,
+    hooks: Hooks = NO_HOOKS,
+) -> RunReport:
+    """Clean every input into one JSON line each (sorted by source) in ``dest`` (stdout when
+    None). A file is written through a temp file and renamed at the end, so a reader never sees
+    a partial one; there is no manifest (the whole stream is rebuilt each time). A sharded run
+    writes its share of the lines (give each shard its own ``dest``)."""
+    engine = make_engine(run_options.jobs, run_options.dask)
+    try:
+        return _run_jsonl(inputs, dest, options, run_options, hooks, engine)
+    finally:
+        engine.close()
+
+
+def _run_jsonl(
+    inputs: list[Path],
+    dest: Path | None,
+    options: Options,
+    how: RunOptions,
+    hooks: Hooks,
+    engine: Engine,
+) -> RunReport:
+    start = _start(inputs, None, options, how, hooks, engine, Manifest())
+    report, recorder = start.report, start.recorder
+    jobs = [job for job, _stat in start.stated]
+    if how.dry_run:
+        for job in jobs:
+            report.planned.append((job.source, "forced"))
+            if hooks.planned:
+                hooks.planned(job.source, "forced")
+        return report
+    if hooks.total:
+        hooks.total(len(jobs))
+    outcomes = clean_all(jobs, start.options, engine=engine, timeout=how.timeout, write=False)
+    if dest is None:
+        _stream_jsonl(outcomes, sys.stdout, recorder, how.fail_fast)
+        return report
+    try:
+        with staged_text(dest) as sink:
+            _stream_jsonl(outcomes, sink, recorder, how.fail_fast)
+    except OSError as exc:
+        raise OutputError(f"{dest}: cannot write: {exc.strerror or exc}") from exc
+    return report
+
+
+def _stream_jsonl(
+    outcomes: Iterator[Outcome], sink: IO[str], recorder: _Recorder, fail_fast: bool
+) -> None:
+    report = recorder.report
+    try:
+        for outcome in outcomes:
+            if outcome.status == "cleaned" and outcome.record is not None:
+                report.cleaned += 1
+                sink.write(outcome.record)
+            else:
+                recorder.fail(outcome.source, outcome.error or "unknown error")
+                if fail_fast:
+                    report.stopped_early = True
+                    break
+            if recorder.hooks.progress:
+                recorder.hooks.progress(outcome)
+    finally:
+        _close(outcomes)
+    sink.flush()

@@ -1,0 +1,59 @@
+"""The run report: counts, failures and skips of one run, written to ``OUT/cleaner-report.json``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cleaner.config import Options
+from cleaner.errors import OutputError
+from cleaner.manifest import Reason
+from cleaner.version import __version__
+from cleaner.write import atomic_write, metadata_json
+
+REPORT_NAME = "cleaner-report.json"
+# Per-shard run files (see inputs.Shard): ".cleaner-manifest.shard-2-of-8.json", ...
+SHARD_FILE = re.compile(r"(\.cleaner-manifest|cleaner-report)\.shard-[0-9]+-of-[0-9]+\.json")
+
+
+@dataclass(slots=True)
+class RunReport:
+    """Counts, failures and real skips of a run; up-to-date files are only counted."""
+
+    cleaned: int = 0
+    up_to_date: int = 0
+    pruned: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    planned: list[tuple[str, Reason]] = field(default_factory=list)
+    profile_lines: int | None = None
+    stopped_early: bool = False
+    shard: str | None = None  # "I/N" of a sharded run: its counts and lists are its share
+
+    def as_json(self, options: Options) -> dict[str, Any]:
+        shard = {} if self.shard is None else {"shard": self.shard}
+        return {
+            **shard,
+            "cleaner_version": __version__,
+            "options": options.fingerprint(),
+            "profile_lines": self.profile_lines,
+            "counts": {
+                "cleaned": self.cleaned,
+                "up_to_date": self.up_to_date,
+                "skipped": len(self.skipped),
+                "failed": len(self.failed),
+                "pruned": self.pruned,
+            },
+            "stopped_early": self.stopped_early,
+            "failed": [{"source": s, "error": e} for s, e in sorted(self.failed)],
+            "skipped": [{"source": s, "reason": r} for s, r in sorted(self.skipped)],
+        }
+
+
+def write_report(path: Path, report: RunReport, options: Options) -> None:
+    try:
+        atomic_write(path, metadata_json(report.as_json(options)).encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write the run report: {exc.strerror or exc}") from exc
