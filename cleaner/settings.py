@@ -94,3 +94,6 @@ POOL_MAX_AHEAD_PER_WORKER = 16
 # The manifest is rewritten at most this often during a run (and once at its end), so a killed
 # run loses at most this much work.
 MANIFEST_FLUSH_SECONDS = 5.0
+# Memory a local worker process may use (RLIMIT_AS), so a pathological page fails alone with
+# "exceeds the memory limit" instead of taking the machine (see --max-memory).
+DEFAULT_MAX_MEMORY_BYTES = 2 * 1024 * 1024 * 1024

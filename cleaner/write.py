@@ -97,8 +97,11 @@ def output_paths(stem: Path) -> tuple[Path, Path]:
     return stem.with_name(stem.name + ".txt"), stem.with_name(stem.name + ".json")
 
 
-def write_outputs(stem: Path, text: str, metadata: dict[str, Any]) -> None:
-    """Write ``stem.txt`` and ``stem.json`` together (see :func:`write_files`)."""
+def write_outputs(
+    stem: Path, text: str, metadata: dict[str, Any], *, root: Path | None = None
+) -> None:
+    """Write ``stem.txt`` and ``stem.json`` together (see :func:`write_files`). ``root`` is the
+    output folder the stem lies in: nothing is written outside it."""
     txt, meta = output_paths(stem)
     write_files([(txt, text.encode("utf-8")), (meta, metadata_json(metadata).encode("utf-8"))])
 
@@ -115,6 +118,19 @@ def staged_text(path: Path) -> Iterator[IO[str]]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def remove_output(root: Path, relative: str) -> bool:
+    """Delete the output ``root/relative`` (for ``--prune``); False when it was not there. Never
+    deletes outside ``root``."""
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root.resolve()):
+        return False
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def remove_stale_temps(root: Path, *, modified_before: float | None = None) -> int:

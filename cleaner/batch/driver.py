@@ -40,7 +40,7 @@ from cleaner.manifest import (
 )
 from cleaner.profile import Profile
 from cleaner.version import __version__
-from cleaner.write import output_paths, remove_stale_temps, staged_text
+from cleaner.write import output_paths, remove_output, remove_stale_temps, staged_text
 
 # A temp file older than this is left by a killed run even when other shards are writing into
 # the same OUT (a live one exists for milliseconds): sharded runs remove only those.
@@ -65,6 +65,8 @@ class RunOptions:
         dask: send the per-file work to this Dask scheduler (an address such as
             ``tcp://host:8786``, or a scheduler file); see :mod:`cleaner.batch.dask`.
         shard: clean only this shard of the inputs (see :class:`Shard`).
+        max_memory: bytes of memory a local worker process may use; a file that needs more
+            fails with "exceeds the memory limit" (None: no limit).
     """
 
     jobs: int = 1
@@ -77,6 +79,7 @@ class RunOptions:
     save_profile: Path | None = None
     dask: str | None = None
     shard: Shard | None = None
+    max_memory: int | None = settings.DEFAULT_MAX_MEMORY_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,20 +255,12 @@ def _outputs_present(out: str, entry: Entry) -> bool:
     return all(os.path.exists(os.path.join(out, name)) for name in entry.outputs)
 
 
-def _inside(out: Path, relative: str) -> Path | None:
-    target = (out / relative).resolve()
-    return target if target.is_relative_to(out.resolve()) else None
-
-
 def _prune(out: Path, manifest: Manifest, current: set[str]) -> int:
     """Delete the recorded outputs of inputs that are gone; return how many inputs."""
     gone = [name for name in manifest.entries if name not in current]
     for name in gone:
         for relative in manifest.entries[name].outputs:
-            target = _inside(out, relative)
-            if target is not None:
-                with contextlib.suppress(FileNotFoundError):
-                    target.unlink()
+            remove_output(out, relative)
         del manifest.entries[name]
     return len(gone)
 
@@ -303,7 +298,9 @@ def run(
     document's files are replaced together or not at all) and :class:`CleanerError` when the
     profile cannot be saved.
     """
-    engine = make_engine(run_options.jobs, run_options.dask)
+    engine = make_engine(
+        run_options.jobs, run_options.dask, max_memory=run_options.max_memory
+    )
     try:
         return _run(inputs, out, options, run_options, hooks, engine)
     finally:
@@ -426,7 +423,9 @@ def run_jsonl(
     None). A file is written through a temp file and renamed at the end, so a reader never sees
     a partial one; there is no manifest (the whole stream is rebuilt each time). A sharded run
     writes its share of the lines (give each shard its own ``dest``)."""
-    engine = make_engine(run_options.jobs, run_options.dask)
+    engine = make_engine(
+        run_options.jobs, run_options.dask, max_memory=run_options.max_memory
+    )
     try:
         return _run_jsonl(inputs, dest, options, run_options, hooks, engine)
     finally:

@@ -82,9 +82,9 @@ class LocalEngine:
         return None
 
 
-def make_engine(jobs: int, dask: str | None) -> Engine:
+def make_engine(jobs: int, dask: str | None, *, max_memory: int | None = None) -> Engine:
     """The local pool of ``jobs`` workers, or the Dask cluster at ``dask`` (which connects only
-    when first used)."""
+    when first used). ``max_memory``: bytes a local worker may use (None: no limit)."""
     if dask is None:
         return LocalEngine(jobs)
     from cleaner.batch.dask import DaskEngine  # imports no Dask until it connects

@@ -37,6 +37,7 @@ class Job:
     path: Path
     source: str  # relative path shown to the user and recorded as metadata "source"
     stem: Path  # output path without the .txt/.json suffix
+    root: Path | None = None  # the output folder (OUT) the stem lies in; None for a stream
 
 
 @dataclass(slots=True)
@@ -189,7 +190,10 @@ def plan(inputs: Iterable[Path], out: Path | None) -> Plan:
             continue
         path, rel = group[0]
         stem = Path(output_stem(rel))
-        result.jobs.append(Job(path, rel, out / stem if out is not None else stem))
+        if out is None:
+            result.jobs.append(Job(path, rel, stem))
+        else:
+            result.jobs.append(Job(path, rel, out / stem, out))
     result.jobs.sort(key=lambda job: job.source)
     return result
 

@@ -63,7 +63,7 @@ def process(job: Job, options: Options, *, write: bool = True) -> Outcome:
         record = json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n"
         return Outcome(job.source, "cleaned", sha256=sha, record=record)
     try:
-        write_outputs(job.stem, result.text, result.metadata)
+        write_outputs(job.stem, result.text, result.metadata, root=job.root)
     except OSError as exc:
         fatal = exc.errno in FATAL_WRITE_ERRNOS
         return Outcome(
