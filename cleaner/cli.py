@@ -2,7 +2,8 @@
 
 Exit codes: 0 every file cleaned (or up to date); 1 some files failed (the others are written);
 2 usage or configuration error, or an output folder/file that cannot be written (full,
-read-only), in which case nothing is half-written.
+read-only, overlapping the inputs, locked by another run), in which case nothing is
+half-written; 130 interrupted (Ctrl-C), with what was done recorded.
 
 Heavy modules (the pipeline, trafilatura, rich) are imported only when a command needs them, so
 a no-op incremental run costs little more than the interpreter and a ``stat`` per file.
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,7 +23,7 @@ import typer
 
 from cleaner import batch, settings
 from cleaner.config import Options, load_pyproject, read_noise_phrases
-from cleaner.errors import CleanerError, ConfigError, InputError
+from cleaner.errors import CleanerError, ConfigError, InputError, Interrupted
 from cleaner.profile import Profile
 from cleaner.progress import Feedback
 from cleaner.version import __version__
@@ -31,7 +34,8 @@ if TYPE_CHECKING:
 EXIT_CODES_HELP = (
     "Exit codes: 0 all files cleaned or up to date; 1 some files failed (all others written);"
     " 2 usage or configuration error, or an output that cannot be written (full or read-only"
-    " disk; nothing half-written)."
+    " disk, OUT overlapping the inputs, OUT locked by another run; nothing half-written);"
+    " 130 interrupted (what was done is recorded: re-run to resume)."
 )
 
 app = typer.Typer(
@@ -41,7 +45,8 @@ app = typer.Typer(
     + EXIT_CODES_HELP,
 )
 
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+MEGABYTE = 1024 * 1024
 DEFAULT_JOBS = min(settings.DEFAULT_MAX_JOBS, os.cpu_count() or 1)
 STDOUT = "-"
 
@@ -142,9 +147,18 @@ def build_options(
     return Options().merged(**values)
 
 
-def _read_input(path: str) -> tuple[bytes, str]:
+def _read_input(path: str, max_bytes: int) -> tuple[bytes, str]:
+    """The bytes of one input given on the command line; OSError (with a one-line reason) for
+    a closed stdin, a FIFO or device (which would block or never end) or a file over the cap."""
     if path == STDOUT:
-        return sys.stdin.buffer.read(), "<stdin>"
+        if sys.stdin is None:
+            raise OSError("standard input is closed")
+        return sys.stdin.buffer.read(max_bytes + 1), "<stdin>"
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError("not a regular file")
+    if info.st_size > max_bytes:
+        raise OSError(f"file size exceeds the limit of {max_bytes} bytes")
     return Path(path).read_bytes(), Path(path).name
 
 
@@ -257,6 +271,22 @@ def clean(
         Path | None,
         typer.Option(help="Write the batch profile used to this JSON file (for --profile)."),
     ] = None,
+    max_memory: Annotated[
+        int,
+        typer.Option(
+            "--max-memory",
+            metavar="MB",
+            min=0,
+            help="Memory (address space) a worker process may use, in MB; a file that needs"
+            " more fails alone with 'exceeds the memory limit' (0: no limit).",
+        ),
+    ] = settings.DEFAULT_MAX_MEMORY_BYTES // MEGABYTE,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait", help="When another run is writing into OUT, wait for it instead of exit 2."
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Print each file as it is done.")
@@ -308,16 +338,24 @@ def clean(
         save_profile=save_profile,
         dask=dask,
         shard=the_shard,
+        max_memory=max_memory * MEGABYTE or None,
+        wait=wait,
     )
     paths = [Path(p) for p in inputs]
     with Feedback(enabled=Feedback.wanted(quiet=quiet) and not dry_run) as feedback:
-        hooks = _hooks(feedback, verbose=verbose)
+        hooks = _hooks(feedback, verbose=verbose, quiet=quiet)
         try:
             if output_format == "jsonl":
                 dest = None if out == STDOUT else Path(out)
                 report = batch.run_jsonl(paths, dest, options=options, run_options=how, hooks=hooks)
             else:
                 report = batch.run(paths, Path(out), options=options, run_options=how, hooks=hooks)
+        except Interrupted as exc:
+            feedback.print(f"cleaner: {exc}")
+            raise typer.Exit(EXIT_INTERRUPTED) from exc
+        except KeyboardInterrupt as exc:
+            feedback.print("cleaner: interrupted before any file was cleaned, re-run to resume")
+            raise typer.Exit(EXIT_INTERRUPTED) from exc
         except CleanerError as exc:
             feedback.print(f"cleaner: error: {exc}")
             raise typer.Exit(EXIT_USAGE) from exc
@@ -350,8 +388,9 @@ def _check_dask(target: str) -> None:
         raise typer.Exit(EXIT_USAGE)
 
 
-def _hooks(feedback: Feedback, *, verbose: bool) -> batch.Hooks:
-    """Per-file printing: each failure always, each cleaned file with --verbose."""
+def _hooks(feedback: Feedback, *, verbose: bool, quiet: bool = False) -> batch.Hooks:
+    """Per-file printing: each failure always, each cleaned file with --verbose, warnings about
+    the run itself unless --quiet."""
 
     def on_error(source: str, reason: str) -> None:
         feedback.print(f"cleaner: error: {batch.display(source)}: {reason}")
@@ -364,8 +403,16 @@ def _hooks(feedback: Feedback, *, verbose: bool) -> batch.Hooks:
     def on_planned(source: str, reason: str) -> None:
         typer.echo(f"would clean {batch.display(source)} ({reason})")
 
+    def on_notice(message: str) -> None:
+        if not quiet:
+            feedback.print(f"cleaner: warning: {message}")
+
     return batch.Hooks(
-        error=on_error, total=feedback.start, progress=on_progress, planned=on_planned
+        error=on_error,
+        total=feedback.start,
+        progress=on_progress,
+        planned=on_planned,
+        notice=on_notice,
     )
 
 
@@ -403,7 +450,11 @@ def _summary(
 def _clean_stdin(options: Options) -> None:
     from cleaner.pipeline import clean as clean_one
 
-    data, name = _read_input(STDOUT)
+    try:
+        data, name = _read_input(STDOUT, options.max_bytes)
+    except OSError as exc:
+        _err(f"error: <stdin>: cannot read: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
     try:
         result = clean_one(data, name=name, options=options)
     except InputError as exc:
@@ -461,7 +512,7 @@ def explain_command(
         drop_offtopic=drop_offtopic,
     )
     try:
-        data, name = _read_input(path)
+        data, name = _read_input(path, options.max_bytes)
     except OSError as exc:
         _err(f"error: {path}: cannot read: {exc.strerror or exc}")
         raise typer.Exit(EXIT_USAGE) from exc
@@ -473,6 +524,20 @@ def explain_command(
     typer.echo(format_explanation(result), nl=False)
 
 
+def _warning_line(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    """A library warning as one line on stderr (never a multi-line block between the error
+    lines a Makefile log is read for)."""
+    _err(f"warning: {category.__name__}: {' '.join(str(message).split())}")
+
+
 def main() -> None:
     """Console-script entry point."""
+    warnings.showwarning = _warning_line
     app()

@@ -26,3 +26,13 @@ class ConfigError(CleanerError):
 
 class OutputError(CleanerError):
     """The output folder or file cannot be written (full, read-only...): exit code 2."""
+
+
+class Interrupted(CleanerError):
+    """The run was interrupted (Ctrl-C) after ``done`` of ``total`` files; what is done is
+    recorded, so a re-run resumes: exit code 130."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(f"interrupted: {done} of {total} done, re-run to resume")
+        self.done = done
+        self.total = total

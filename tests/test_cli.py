@@ -146,8 +146,8 @@ def test_files_given_directly_map_by_name(tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        ".cleaner-manifest.json", "cleaner-report.json", "page.json", "page.txt", "top.json",
-        "top.txt",
+        ".cleaner-lock", ".cleaner-manifest.json", "cleaner-report.json", "page.json",
+        "page.txt", "top.json", "top.txt",
     ]
     assert "cleaned page.html" in err and "cleaned top.text" in err
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from cleaner.batch import MANIFEST_NAME, REPORT_NAME, RunOptions, Shard, plan, run
+from cleaner.batch.inputs import RUN_FILE_SKIP
+from cleaner.batch.lock import LOCK_NAME
 from cleaner.config import Options
 from tests.test_batch import _site, _snapshot, _tree
 from tests.test_cli import invoke
@@ -152,8 +154,15 @@ def test_shard_run_files_are_never_inputs(tmp_path: Path) -> None:
     _tree(src)
     for name in (".cleaner-manifest.shard-1-of-2.json", "cleaner-report.shard-2-of-2.json"):
         (src / name).write_text("{}")
+    (src / LOCK_NAME).write_text("")
     the_plan = plan([src], tmp_path / "out")
-    assert [s for s, _ in the_plan.skipped] == ["image.png"]
+    assert dict(the_plan.skipped) == {
+        ".cleaner-lock": RUN_FILE_SKIP,
+        ".cleaner-manifest.shard-1-of-2.json": RUN_FILE_SKIP,
+        "cleaner-report.shard-2-of-2.json": RUN_FILE_SKIP,
+        "image.png": "unsupported file type",
+    }
+    assert not the_plan.errors
 
 
 def test_concurrent_shards_share_one_out(tmp_path: Path) -> None:

@@ -23,11 +23,23 @@ from typing import IO, Any
 
 from cleaner import settings
 from cleaner.batch.engines import Engine, clean_all, learn_profile, make_engine
-from cleaner.batch.inputs import Job, Plan, Shard, display, mine, plan, stat_jobs
+from cleaner.batch.inputs import (
+    OLD_OUT_SKIP,
+    Job,
+    Plan,
+    Shard,
+    display,
+    mine,
+    plan,
+    portable,
+    real_name,
+    stat_jobs,
+)
+from cleaner.batch.lock import locked
 from cleaner.batch.report import REPORT_NAME, RunReport, write_report
 from cleaner.batch.work import Outcome
 from cleaner.config import Options
-from cleaner.errors import CleanerError, OutputError
+from cleaner.errors import CleanerError, Interrupted, OutputError
 from cleaner.manifest import (
     MANIFEST_NAME,
     Entry,
@@ -67,6 +79,7 @@ class RunOptions:
         shard: clean only this shard of the inputs (see :class:`Shard`).
         max_memory: bytes of memory a local worker process may use; a file that needs more
             fails with "exceeds the memory limit" (None: no limit).
+        wait: when another run holds OUT's lock, wait for it instead of stopping.
     """
 
     jobs: int = 1
@@ -80,18 +93,21 @@ class RunOptions:
     dask: str | None = None
     shard: Shard | None = None
     max_memory: int | None = settings.DEFAULT_MAX_MEMORY_BYTES
+    wait: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Hooks:
     """Callbacks for the caller's feedback: ``error(source, reason)`` per failure in input
     order; ``total(n)`` once with the number of files to clean; ``progress(outcome)`` after
-    each; ``planned(source, reason)`` per stale file in a dry run."""
+    each; ``planned(source, reason)`` per stale file in a dry run; ``notice(message)`` for a
+    one-line warning about the run itself (an old OUT not walked, a manifest not usable)."""
 
     error: Callable[[str, str], None] | None = None
     total: Callable[[int], None] | None = None
     progress: Callable[[Outcome], None] | None = None
     planned: Callable[[str, str], None] | None = None
+    notice: Callable[[str], None] | None = None
 
 
 DEFAULT_RUN = RunOptions()
@@ -125,7 +141,7 @@ class _Recorder:
         if outcome.status == "cleaned":
             self.report.cleaned += 1
             names = tuple(
-                p.relative_to(self.out).as_posix() for p in output_paths(job.stem)
+                portable(p.relative_to(self.out).as_posix()) for p in output_paths(job.stem)
             )
             entry = Entry(stat.size, stat.mtime_ns, self.key, names, outcome.sha256)
         else:
@@ -161,6 +177,7 @@ class _Start:
     recorder: _Recorder
     stated: list[tuple[Job, Stat]]
     options: Options
+    inodes: set[tuple[int, int]]
     profile_record: dict[str, Any] | None = None
     profile_inputs: str | None = None
 
@@ -187,15 +204,29 @@ def _start(
     for source, reason in the_plan.errors:
         if ours(source):
             recorder.fail(source, reason)
-    stated, basis = _shard_stats(the_plan, options, how, recorder.fail)
+    _notice_old_outputs(report, hooks)
+    inodes: set[tuple[int, int]] = set()
+    stated, basis = _shard_stats(the_plan, options, how, recorder.fail, inodes)
     options, record, digest = _choose_profile(basis, options, how, old, engine)
     _save_profile(options, how.save_profile)
     report.profile_lines = len(options.profile.lines) if options.profile else None
-    return _Start(the_plan, report, recorder, stated, options, record, digest)
+    return _Start(the_plan, report, recorder, stated, options, inodes, record, digest)
+
+
+def _notice_old_outputs(report: RunReport, hooks: Hooks) -> None:
+    if hooks.notice is None:
+        return
+    for source, reason in report.skipped:
+        if reason == OLD_OUT_SKIP:
+            hooks.notice(f"{display(source)}: {reason}")
 
 
 def _shard_stats(
-    the_plan: Plan, options: Options, how: RunOptions, fail: Callable[[str, str], None]
+    the_plan: Plan,
+    options: Options,
+    how: RunOptions,
+    fail: Callable[[str, str], None],
+    inodes: set[tuple[int, int]],
 ) -> tuple[list[tuple[Job, Stat]], list[tuple[Job, Stat]]]:
     """The stat of this run's jobs, and of the jobs the batch profile is learned from.
 
@@ -206,7 +237,9 @@ def _shard_stats(
     ours = mine(how.shard)
     learns = how.batch_profile and options.profile is None
     jobs = the_plan.jobs if learns else [job for job in the_plan.jobs if ours(job.source)]
-    every = stat_jobs(jobs, lambda source, reason: fail(source, reason) if ours(source) else None)
+    every = stat_jobs(
+        jobs, lambda source, reason: fail(source, reason) if ours(source) else None, inodes
+    )
     return [(job, stat) for job, stat in every if ours(job.source)], every
 
 
@@ -252,7 +285,7 @@ def _save_profile(options: Options, path: Path | None) -> None:
 
 
 def _outputs_present(out: str, entry: Entry) -> bool:
-    return all(os.path.exists(os.path.join(out, name)) for name in entry.outputs)
+    return all(os.path.exists(os.path.join(out, real_name(name))) for name in entry.outputs)
 
 
 def _prune(out: Path, manifest: Manifest, current: set[str]) -> int:
@@ -260,12 +293,26 @@ def _prune(out: Path, manifest: Manifest, current: set[str]) -> int:
     gone = [name for name in manifest.entries if name not in current]
     for name in gone:
         for relative in manifest.entries[name].outputs:
-            remove_output(out, relative)
+            remove_output(out, real_name(relative))
         del manifest.entries[name]
     return len(gone)
 
 
-def _prepare_out(out: Path, shard: Shard | None = None) -> None:
+def _refuse_overlap(inputs: list[Path], out: Path) -> None:
+    """Stop before anything is written when OUT is an input folder or holds one: the outputs
+    (``a.txt`` for ``a.txt``) would overwrite the inputs. OUT inside SRC is fine (not walked)."""
+    target = out.resolve()
+    for src in inputs:
+        where = src.resolve()
+        if where == target or where.is_relative_to(target):
+            how = "is" if where == target else "contains"
+            raise OutputError(
+                f"{out}: the output folder {how} the input {src}; cleaning would overwrite"
+                " inputs, so nothing was done: choose an --out outside the inputs"
+            )
+
+
+def _prepare_out(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: output folder is a file")
     try:
@@ -274,7 +321,6 @@ def _prepare_out(out: Path, shard: Shard | None = None) -> None:
         raise OutputError(f"{out}: cannot create output folder: {exc.strerror or exc}") from exc
     if not os.access(out, os.W_OK):
         raise OutputError(f"{out}: output folder is not writable")
-    _remove_temps(out, shard)
 
 
 def _remove_temps(out: Path, shard: Shard | None) -> None:
@@ -295,14 +341,21 @@ def run(
     """Clean the stale inputs into ``out``; write the manifest and ``out/cleaner-report.json``.
 
     Raises :class:`OutputError` when ``out`` cannot be written (nothing is half-written: each
-    document's files are replaced together or not at all) and :class:`CleanerError` when the
-    profile cannot be saved.
+    document's files are replaced together or not at all), overlaps the inputs, or is locked
+    by another run; :class:`Interrupted` on Ctrl-C (what is done is recorded); and
+    :class:`CleanerError` when the profile cannot be saved.
     """
+    _refuse_overlap(inputs, out)
     engine = make_engine(
         run_options.jobs, run_options.dask, max_memory=run_options.max_memory
     )
     try:
-        return _run(inputs, out, options, run_options, hooks, engine)
+        if run_options.dry_run:
+            return _drive(inputs, out, options, run_options, hooks, engine)
+        _prepare_out(out)
+        with locked(out, shared=run_options.shard is not None, wait=run_options.wait):
+            _remove_temps(out, run_options.shard)
+            return _drive(inputs, out, options, run_options, hooks, engine)
     finally:
         engine.close()
 
@@ -332,7 +385,30 @@ def _stale(start: _Start, manifest: Manifest, out: Path, how: RunOptions, hooks:
     return stale
 
 
-def _run(
+def _spare_inputs(start: _Start, stale: list[tuple[Job, Stat]]) -> list[tuple[Job, Stat]]:
+    """The stale jobs none of whose outputs is one of this run's inputs (a hard link, or a
+    layout the overlap check cannot see); the others fail without being touched."""
+    kept = []
+    for job, stat in stale:
+        clash = next((p for p in output_paths(job.stem) if _inode(p) in start.inodes), None)
+        if clash is None:
+            kept.append((job, stat))
+        else:
+            name = display(portable(str(clash)))
+            reason = f"its output {name} is an input of this run: not replacing it"
+            start.recorder.fail(job.source, reason)
+    return kept
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _drive(
     inputs: list[Path],
     out: Path,
     options: Options,
@@ -342,9 +418,10 @@ def _run(
 ) -> RunReport:
     manifest_name = how.shard.manifest_name if how.shard else MANIFEST_NAME
     report_name = how.shard.report_name if how.shard else REPORT_NAME
-    if not how.dry_run:
-        _prepare_out(out, how.shard)
     old = load(out, manifest_name)
+    problem = getattr(old, "problem", None)  # TEMP until manifest.problem lands
+    if problem and hooks.notice:
+        hooks.notice(f"{out / manifest_name}: {problem}")
     start = _start(inputs, out, options, how, hooks, engine, old)
     options, report, recorder = start.options, start.report, start.recorder
     key = run_key(__version__, options.fingerprint())
@@ -356,6 +433,7 @@ def _run(
     stale = _stale(start, manifest, out, how, hooks)
     if how.dry_run:
         return report
+    stale = _spare_inputs(start, stale)
     if how.prune:
         # Inputs of the whole SRC: a shard's manifest holds only its own entries, and a shard
         # never deletes the outputs of an input that still exists.
@@ -365,7 +443,13 @@ def _run(
         recorder.dirty = recorder.dirty or report.pruned > 0
     if hooks.total:
         hooks.total(len(stale))
-    _clean_stale(stale, out, options, how, engine, recorder)
+    try:
+        _clean_stale(stale, out, options, how, engine, recorder)
+    except (OutputError, Interrupted):
+        with contextlib.suppress(OutputError):  # a full disk: keep the first error
+            recorder.flush()
+            write_report(out / report_name, report, options)
+        raise
     recorder.flush()
     write_report(out / report_name, report, options)
     return report
@@ -380,28 +464,32 @@ def _clean_stale(
     recorder: _Recorder,
 ) -> None:
     """Clean the stale inputs and record each outcome in input order; a fatal write error
-    flushes what is done and raises :class:`OutputError`."""
+    raises :class:`OutputError`, Ctrl-C :class:`Interrupted` (the caller flushes what is
+    recorded)."""
     outcomes = clean_all(
         [job for job, _ in stale], options, engine=engine, timeout=how.timeout, write=True
     )
     fatal: Outcome | None = None
+    done = 0
     try:
         for (job, stat), outcome in zip(stale, outcomes, strict=False):
             if outcome.fatal:
                 fatal = outcome
                 break
             recorder.record(job, stat, outcome)
+            done += 1
             if how.fail_fast and outcome.status == "failed":
                 recorder.report.stopped_early = True
                 break
+    except KeyboardInterrupt as exc:
+        recorder.report.stopped_early = True
+        raise Interrupted(done, len(stale)) from exc
     finally:
-        _close(outcomes)  # kills workers still busy (fail-fast, fatal error)...
+        _close(outcomes)  # kills workers still busy (fail-fast, fatal error, Ctrl-C)...
         if stale:
             _remove_temps(out, how.shard)  # ...which may leave a temp file, as a timed-out one may
     if fatal is not None:
         recorder.report.stopped_early = True
-        with contextlib.suppress(OutputError):  # the disk is full: keep the first error
-            recorder.flush()
         raise OutputError(f"{out}: {fatal.error} (while writing {display(fatal.source)})")
 
 
@@ -449,18 +537,30 @@ def _run_jsonl(
             if hooks.planned:
                 hooks.planned(job.source, "forced")
         return report
+    if dest is not None and _inode(dest) in start.inodes:
+        raise OutputError(f"{dest}: the output file is one of the inputs; nothing was done")
     if hooks.total:
         hooks.total(len(jobs))
     outcomes = clean_all(jobs, start.options, engine=engine, timeout=how.timeout, write=False)
+    try:
+        _stream_to(dest, outcomes, recorder, how.fail_fast)
+    except KeyboardInterrupt as exc:
+        # A stream is written whole or not at all (its temp file goes): nothing of it is done.
+        raise Interrupted(0, len(jobs)) from exc
+    return report
+
+
+def _stream_to(
+    dest: Path | None, outcomes: Iterator[Outcome], recorder: _Recorder, fail_fast: bool
+) -> None:
     if dest is None:
-        _stream_jsonl(outcomes, sys.stdout, recorder, how.fail_fast)
-        return report
+        _stream_jsonl(outcomes, sys.stdout, recorder, fail_fast)
+        return
     try:
         with staged_text(dest) as sink:
-            _stream_jsonl(outcomes, sink, recorder, how.fail_fast)
+            _stream_jsonl(outcomes, sink, recorder, fail_fast)
     except OSError as exc:
         raise OutputError(f"{dest}: cannot write: {exc.strerror or exc}") from exc
-    return report
 
 
 def _stream_jsonl(

@@ -1,9 +1,15 @@
-"""The inputs of a run: walk SRC, map each input to its outputs, split the inputs into shards.
+r"""The inputs of a run: walk SRC, map each input to its outputs, split the inputs into shards.
 
 The walk is sorted and never follows symbolic links; an output folder inside an input folder is
-not walked. Every input maps to ``OUT/<relative dir>/<name without .gz and extension>`` plus
-``.txt`` / ``.json``; inputs that would share an output are all reported as errors before any
-work starts.
+not walked, nor is a folder that holds the manifest of an earlier run (an old OUT). Every input
+maps to ``OUT/<relative dir>/<name without .gz and extension>`` plus ``.txt`` / ``.json``;
+inputs that would share an output, or whose output would land on a run file (the report, the
+manifest), are all reported as errors before any work starts.
+
+Names: a file name is bytes on POSIX, and not every name is UTF-8. What the run records (the
+metadata ``source``, the manifest's keys and outputs, the report) is the relative path as text
+in which each byte that is not UTF-8 is written ``\xHH`` and a backslash ``\\`` (see
+:func:`portable`): valid UTF-8 JSON, and every name maps back to its bytes (:func:`real_name`).
 """
 
 from __future__ import annotations
@@ -16,11 +22,48 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cleaner.batch.lock import LOCK_NAME
 from cleaner.batch.report import REPORT_NAME, SHARD_FILE
 from cleaner.manifest import MANIFEST_NAME, Stat
 from cleaner.write import TEMP_PREFIX
 
 SYMLINK_SKIP = "symbolic link (not followed)"
+TEMP_NAME_SKIP = "reserved name (cleaner's temporary files start with .cleaner-tmp-)"
+RUN_FILE_SKIP = "a run file of cleaner (report, manifest or lock)"
+OLD_OUT_SKIP = "holds the manifest of an earlier cleaner run (an output folder): not walked"
+_ESCAPED = re.compile(r"\\(?:x([0-9a-f]{2})|(\\))")
+
+
+def portable(name: str) -> str:
+    r"""``name`` (a path as ``os`` gives it, undecodable bytes as lone surrogates) as text that
+    is valid UTF-8 and maps back to its bytes: a byte that is not UTF-8 becomes ``\xHH`` and a
+    backslash ``\\``. Names with neither (nearly all) are returned unchanged."""
+    if "\\" not in name and not _has_surrogates(name):
+        return name
+    parts = []
+    for char in name.replace("\\", "\\\\"):
+        code = ord(char)
+        parts.append(f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else char)
+    return "".join(parts)
+
+
+def _has_surrogates(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def real_name(text: str) -> str:
+    """The inverse of :func:`portable`: the name as ``os`` functions take it."""
+    if "\\" not in text:
+        return text
+    return _ESCAPED.sub(_unescape, text)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return "\\" if match[2] else chr(0xDC00 + int(match[1], 16))
 
 
 def display(path: str) -> str:
@@ -69,8 +112,18 @@ def output_stem(relative: str) -> str:
     return head or relative
 
 
-def _walk(root: Path, skip: Path | None) -> Iterator[tuple[Path, str, str | None]]:
-    """Yield (path, relative path, skip reason or None) under ``root``, sorted, no symlinks.
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """One entry of the walk: an input (no reason), a skip or an error, with its reason."""
+
+    path: Path
+    rel: str  # relative path, as ``os`` gives it
+    skip: str | None = None
+    error: str | None = None
+
+
+def _walk(root: Path, skip: Path | None) -> Iterator[_Found]:
+    """The entries under ``root``, sorted, no symlinks followed.
 
     ``os.scandir`` gives the entry types without a ``stat`` per file, which keeps a no-op run
     over thousands of files fast.
@@ -78,36 +131,64 @@ def _walk(root: Path, skip: Path | None) -> Iterator[tuple[Path, str, str | None
     yield from _walk_dir(str(root), "", str(skip) if skip is not None else None)
 
 
-def _walk_dir(folder: str, prefix: str, skip: str | None) -> Iterator[tuple[Path, str, str | None]]:
+def _walk_dir(folder: str, prefix: str, skip: str | None) -> Iterator[_Found]:
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as exc:
-        yield Path(folder), prefix.rstrip("/") or ".", f"cannot read folder: {exc.strerror}"
+        reason = f"cannot read folder: {exc.strerror or exc}"
+        yield _Found(Path(folder), prefix.rstrip("/") or ".", error=reason)
+        return
+    if prefix and any(_is_manifest(entry.name) for entry in entries):
+        yield _Found(Path(folder), prefix.rstrip("/"), skip=OLD_OUT_SKIP)
         return
     subdirs = []
     for entry in entries:
         rel = prefix + entry.name
-        if entry.is_symlink():
-            yield Path(entry.path), rel, SYMLINK_SKIP
-        elif entry.is_dir():
+        if entry.is_dir(follow_symlinks=False):
             if skip is None or os.path.realpath(entry.path) != skip:
                 subdirs.append((entry.path, rel + "/"))
-        elif entry.name.startswith(TEMP_PREFIX) or _run_file(entry.name):
-            continue
-        elif not entry.is_file():
-            yield Path(entry.path), rel, "not a regular file"
-        elif not supported(entry.name):
-            yield Path(entry.path), rel, "unsupported file type"
         else:
-            yield Path(entry.path), rel, None
+            yield _Found(Path(entry.path), rel, skip=_skip_reason(entry))
     for path, sub_prefix in subdirs:
         yield from _walk_dir(path, sub_prefix, skip)
 
 
-def _run_file(name: str) -> bool:
-    """A report or manifest of ours (an OUT inside SRC, or SRC an old OUT): never an input."""
-    return name in (REPORT_NAME, MANIFEST_NAME) or SHARD_FILE.fullmatch(name) is not None
+def _skip_reason(entry: os.DirEntry[str]) -> str | None:
+    """Why a file of the walk is not an input (None: it is one)."""
+    if entry.is_symlink():
+        return SYMLINK_SKIP
+    if entry.name.startswith(TEMP_PREFIX):
+        return TEMP_NAME_SKIP
+    if _is_run_file(entry.name):
+        return RUN_FILE_SKIP
+    if not entry.is_file(follow_symlinks=False):
+        return "not a regular file"
+    if not supported(entry.name):
+        return "unsupported file type"
+    return None
+
+
+def _is_run_file(name: str) -> bool:
+    return name in (REPORT_NAME, MANIFEST_NAME, LOCK_NAME) or SHARD_FILE.fullmatch(name) is not None
+
+
+def _is_manifest(name: str) -> bool:
+    return name == MANIFEST_NAME or (
+        name.startswith(".cleaner-manifest.") and SHARD_FILE.fullmatch(name) is not None
+    )
+
+
+def _run_file(stem: str) -> str | None:
+    """What run file of OUT an output stem at the top of OUT would overwrite (None: none)."""
+    name = (stem + ".json").casefold()
+    if name == REPORT_NAME.casefold():
+        return f"the run report {REPORT_NAME}"
+    if name == MANIFEST_NAME.casefold():
+        return f"the manifest {MANIFEST_NAME}"
+    if SHARD_FILE.fullmatch(name):
+        return f"a shard's run file {stem}.json"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,49 +242,74 @@ def plan(inputs: Iterable[Path], out: Path | None) -> Plan:
     """Walk the inputs (folders recursively, files as they are) and map them to outputs in
     ``out`` (``None``: a stream, whose stems are the relative output names)."""
     result = Plan()
-    out_resolved = out.resolve() if out is not None else None
-    candidates: list[tuple[Path, str]] = []
-    for src in inputs:
-        if src.is_dir():
-            for path, rel, reason in _walk(src, out_resolved):
-                if reason:
-                    result.skipped.append((rel, reason))
-                else:
-                    candidates.append((path, rel))
-        elif src.is_symlink() and not src.exists():
-            result.errors.append((str(src), "broken or looping symbolic link"))
-        elif src.is_file() and supported(src.name):
-            candidates.append((src, src.name))
-        elif src.is_file():
-            result.skipped.append((src.name, "unsupported file type"))
-        else:
-            result.errors.append((str(src), "no such file or folder"))
+    candidates = _candidates(inputs, out.resolve() if out is not None else None, result)
     by_output: dict[str, list[tuple[Path, str]]] = {}
     for path, rel in candidates:
         by_output.setdefault(output_stem(rel).casefold(), []).append((path, rel))
     for key in sorted(by_output):
         group = by_output[key]
         if len(group) > 1:
-            names = ", ".join(display(rel) for _p, rel in group)
+            names = ", ".join(display(portable(rel)) for _p, rel in group)
             for _path, rel in group:
-                result.errors.append((rel, f"output name collides with another input ({names})"))
+                reason = f"output name collides with another input ({names})"
+                result.errors.append((portable(rel), reason))
             continue
-        path, rel = group[0]
-        stem = Path(output_stem(rel))
-        if out is None:
-            result.jobs.append(Job(path, rel, stem))
-        else:
-            result.jobs.append(Job(path, rel, out / stem, out))
+        _add_job(result, *group[0], out)
     result.jobs.sort(key=lambda job: job.source)
     return result
 
 
-def stat_jobs(jobs: list[Job], fail: Callable[[str, str], None]) -> list[tuple[Job, Stat]]:
-    """Each job with its stat; a job that cannot be stat'ed is reported through ``fail``."""
+def _candidates(inputs: Iterable[Path], out: Path | None, result: Plan) -> list[tuple[Path, str]]:
+    """The input files (path, relative path); skips and errors go into ``result``."""
+    found: list[tuple[Path, str]] = []
+    for src in inputs:
+        if src.is_dir():
+            for entry in _walk(src, out):
+                if entry.error:
+                    result.errors.append((portable(entry.rel), entry.error))
+                elif entry.skip:
+                    result.skipped.append((portable(entry.rel), entry.skip))
+                else:
+                    found.append((entry.path, entry.rel))
+        elif src.is_symlink() and not src.exists():
+            result.errors.append((portable(str(src)), "broken or looping symbolic link"))
+        elif src.is_file() and supported(src.name):
+            found.append((src, src.name))
+        elif src.is_file():
+            result.skipped.append((portable(src.name), "unsupported file type"))
+        elif src.exists():
+            result.errors.append((portable(str(src)), "not a regular file or folder"))
+        else:
+            result.errors.append((portable(str(src)), "no such file or folder"))
+    return found
+
+
+def _add_job(result: Plan, path: Path, rel: str, out: Path | None) -> None:
+    stem = output_stem(rel)
+    source = portable(rel)
+    if out is None:
+        result.jobs.append(Job(path, source, Path(stem)))
+        return
+    clash = _run_file(stem) if "/" not in stem else None
+    if clash:
+        reason = f"its output {display(portable(stem))}.json would overwrite {clash}"
+        result.errors.append((source, reason))
+    else:
+        result.jobs.append(Job(path, source, out / stem, out))
+
+
+def stat_jobs(
+    jobs: list[Job], fail: Callable[[str, str], None], inodes: set[tuple[int, int]]
+) -> list[tuple[Job, Stat]]:
+    """Each job with its stat, its (device, inode) added to ``inodes``; a job that cannot be
+    stat'ed is reported through ``fail``."""
     stated = []
     for job in jobs:
         try:
-            stated.append((job, Stat.of(job.path)))
+            st = os.stat(job.path)
         except OSError as exc:
             fail(job.source, f"cannot read: {exc.strerror or exc}")
+            continue
+        stated.append((job, Stat(st.st_size, st.st_mtime_ns)))
+        inodes.add((st.st_dev, st.st_ino))
     return stated
