@@ -1,9 +1,21 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
+from typing import Any
 
-from cleaner.write import atomic_write, metadata_json, remove_stale_temps
+import pytest
+
+from cleaner.write import (
+    atomic_write,
+    metadata_json,
+    output_paths,
+    remove_stale_temps,
+    staged_text,
+    write_files,
+    write_outputs,
+)
 
 
 def test_atomic_write_skips_identical_bytes(tmp_path: Path) -> None:
@@ -36,3 +48,58 @@ def test_remove_stale_temps_spares_temps_younger_than_the_cutoff(tmp_path: Path)
     os.utime(old, (1_000.0, 1_000.0))
     assert remove_stale_temps(tmp_path, modified_before=2_000.0) == 1
     assert not old.exists() and young.exists()
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o077, 0o600), (0o022, 0o644), (0o002, 0o664)])
+def test_outputs_follow_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    old = os.umask(umask)
+    try:
+        write_outputs(tmp_path / "d" / "x", "text", {}, root=tmp_path)
+        with staged_text(tmp_path / "all.jsonl") as sink:
+            sink.write("{}\n")
+    finally:
+        os.umask(old)
+    for name in ("d/x.txt", "d/x.json", "all.jsonl"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == mode, name
+
+
+def test_every_file_is_fsynced_before_any_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append("fsync")
+        real_fsync(fd)
+
+    def replace(src: str, dst: str, **kwargs: Any) -> None:
+        events.append("rename " + dst)
+        real_replace(src, dst, **kwargs)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    write_outputs(tmp_path / "x", "text", {}, root=tmp_path)
+    assert events == ["fsync", "fsync", "rename x.txt", "rename x.json"]
+
+
+def test_unchanged_outputs_are_not_touched_under_a_root(tmp_path: Path) -> None:
+    stem = tmp_path / "a" / "b" / "x"
+    write_outputs(stem, "text", {"k": 1}, root=tmp_path)
+    for path in output_paths(stem):
+        os.utime(path, (1, 1))
+    assert write_files([(p, p.read_bytes()) for p in output_paths(stem)], root=tmp_path) == 0
+    assert [p.stat().st_mtime for p in output_paths(stem)] == [1, 1]
+
+
+def test_a_name_too_long_to_prefix_gets_a_hashed_temp_name(tmp_path: Path) -> None:
+    name = "n" * 250  # the longest names a file system takes leave no room for the prefix
+    assert atomic_write(tmp_path / name, b"data") is True
+    assert (tmp_path / name).read_bytes() == b"data"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_a_fifo_at_a_destination_does_not_block(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "x.txt")
+    write_outputs(tmp_path / "x", "text", {}, root=tmp_path)
+    assert (tmp_path / "x.txt").read_text() == "text"
