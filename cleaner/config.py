@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cleaner.errors import ConfigError
-from cleaner.profile import Profile
+from cleaner.profile import Profile, config_error, read_config_text, shown
 
 Favor = Literal["balanced", "precision", "recall"]
+FAVORS: tuple[Favor, ...] = ("balanced", "precision", "recall")
 
 
 @cache
@@ -90,10 +91,7 @@ class Options:
 
 def read_noise_phrases(path: Path) -> tuple[str, ...]:
     """Read a phrase file: one phrase per line, ``#`` starts a comment line, blanks ignored."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read noise phrases: {exc}") from exc
+    lines = read_config_text(path, "cannot read noise phrases").splitlines()
     return tuple(
         line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")
     )
@@ -103,34 +101,66 @@ def load_pyproject(path: Path) -> dict[str, Any]:
     """Return the ``[tool.cleaner]`` table of a pyproject file ({} when absent).
 
     Recognised keys: ``favor``, ``include_tables``, ``remove_noise``, ``noise_phrases`` (a list of
-    strings) and ``noise_phrases_file`` (a path relative to the pyproject).
+    strings) and ``noise_phrases_file`` (a path relative to the pyproject). Anything wrong is a
+    ConfigError of one line naming the file.
     """
+    text = read_config_text(path, "cannot read configuration")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
-    table = data.get("tool", {}).get("cleaner", {})
+        data = tomllib.loads(text)
+    except (ValueError, RecursionError) as exc:  # ValueError: also an int of 5,000 digits
+        raise config_error(path, "cannot read configuration", exc) from exc
+    return _cleaner_options(path, _cleaner_table(path, data))
+
+
+def _cleaner_table(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{shown(path)}: [tool] must be a table")
+    table = tool.get("cleaner", {})
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.cleaner] must be a table")
+        raise ConfigError(f"{shown(path)}: [tool.cleaner] must be a table")
+    return table
+
+
+def _cleaner_options(path: Path, table: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     phrases: list[str] = []
     for key, value in table.items():
         if key == "noise_phrases":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{path}: tool.cleaner.noise_phrases must be a list of strings")
-            phrases.extend(value)
+            phrases.extend(_phrase_list(path, value))
         elif key == "noise_phrases_file":
-            phrases.extend(read_noise_phrases(path.parent / str(value)))
-        elif key == "favor":
-            if value not in ("balanced", "precision", "recall"):
-                raise ConfigError(f"{path}: tool.cleaner.favor must be balanced|precision|recall")
-            result["favor"] = value
-        elif key in ("include_tables", "remove_noise"):
-            if not isinstance(value, bool):
-                raise ConfigError(f"{path}: tool.cleaner.{key} must be true or false")
-            result[key] = value
+            phrases.extend(_phrase_file(path, value))
         else:
-            raise ConfigError(f"{path}: unknown key tool.cleaner.{key}")
+            result[key] = _option(path, key, value)
     if phrases:
         result["noise_phrases"] = tuple(phrases)
     return result
+
+
+def _phrase_list(path: Path, value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{shown(path)}: tool.cleaner.noise_phrases must be a list of strings")
+    return value
+
+
+def _phrase_file(path: Path, value: object) -> tuple[str, ...]:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{shown(path)}: tool.cleaner.noise_phrases_file must be a file name")
+    try:
+        return read_noise_phrases(path.parent / value)
+    except ConfigError as exc:
+        # name the pyproject too: that is where the wrong file name is written
+        raise ConfigError(f"{shown(path)}: tool.cleaner.noise_phrases_file: {exc}") from exc
+
+
+def _option(path: Path, key: str, value: object) -> object:
+    """One of the plain keys of [tool.cleaner], checked."""
+    if key == "favor":
+        if value not in FAVORS:
+            raise ConfigError(f"{shown(path)}: tool.cleaner.favor must be {'|'.join(FAVORS)}")
+        return value
+    if key in ("include_tables", "remove_noise"):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{shown(path)}: tool.cleaner.{key} must be true or false")
+        return value
+    raise ConfigError(f"{shown(path)}: unknown key tool.cleaner.{shown(key)}")

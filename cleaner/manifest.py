@@ -19,6 +19,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +29,14 @@ from typing import Any, Literal
 from cleaner.write import atomic_write
 
 MANIFEST_NAME = ".cleaner-manifest.json"
-MANIFEST_FORMAT = "cleaner-manifest/1"
+FORMAT_VERSION = 1
+MANIFEST_FORMAT = f"cleaner-manifest/{FORMAT_VERSION}"
 HASH_BLOCK = 1 << 20
+_FORMAT = re.compile(r"cleaner-manifest/([0-9]{1,9})")
+_AGAIN = "all inputs are cleaned again"
+# The escapes of cleaner.batch.inputs.portable (which cannot be imported here: it imports this
+# module). It writes \xHH only for bytes 80-ff; \x00-\x7f would decode to a name no OS call takes.
+_ESCAPE = re.compile(r"\\(?:x([0-9a-f]{2})|\\)")
 
 Reason = Literal[
     "new", "changed", "options changed", "forced", "failed before", "output missing"
@@ -46,6 +54,45 @@ class Stat:
     def of(cls, path: Path) -> Stat:
         st = os.stat(path)
         return cls(st.st_size, st.st_mtime_ns)
+
+
+def _output(path: object) -> bool:
+    """An output as the driver records it: a relative POSIX path of plain components, so that
+    joined to OUT it stays inside OUT (``--prune`` deletes it)."""
+    if type(path) is not str or not path or "\0" in path:
+        return False
+    if path[0] == "/" or path[-1] == "/" or "//" in path:  # absolute, or an empty component
+        return False
+    if (path[0] == "." or "/." in path) and any(p in (".", "..") for p in path.split("/")):
+        return False
+    if "\\" not in path:
+        return True
+    return all(m[1] is None or int(m[1], 16) >= 0x80 for m in _ESCAPE.finditer(path))
+
+
+def _count(value: object) -> bool:
+    """A whole number >= 0. type(), not isinstance(): true is an int to Python; 1e400 is a
+    float (inf), and int() of it raises."""
+    return type(value) is int and value >= 0
+
+
+def _entry_problem(
+    size: object, mtime_ns: object, key: object, outputs: object, sha256: object, failed: object
+) -> str | None:
+    """What is wrong with an entry's fields as read from JSON (None: nothing)."""
+    if not _count(size):
+        return "size must be a whole number >= 0"
+    if type(mtime_ns) is not int:  # negative is fine: a file dated before 1970
+        return "mtime_ns must be a whole number"
+    if type(key) is not str:
+        return "key must be a string"
+    if type(outputs) is not list or not all(map(_output, outputs)):
+        return "outputs must be a list of relative paths inside OUT (no '..', not absolute)"
+    if sha256 is not None and type(sha256) is not str:
+        return "sha256 must be a string or null"
+    if type(failed) is not bool:
+        return "failed must be true or false"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +121,23 @@ class Entry:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Entry:
-        return cls(
-            int(data["size"]),
-            int(data["mtime_ns"]),
-            str(data["key"]),
-            tuple(str(o) for o in data.get("outputs", ())),
-            data.get("sha256"),
-            bool(data.get("failed", False)),
-        )
+    def from_json(cls, data: object) -> Entry:
+        """An entry as :meth:`as_json` writes it, checked field by field (ValueError naming
+        the field): a crafted one must not reach the driver, whose ``--prune`` deletes the
+        listed outputs."""
+        if type(data) is not dict:
+            raise ValueError("not an object")
+        # Any: _entry_problem checks the types, which mypy cannot follow
+        size: Any = data.get("size")
+        mtime_ns: Any = data.get("mtime_ns")
+        key: Any = data.get("key")
+        outputs: Any = data.get("outputs", [])
+        sha256: Any = data.get("sha256")
+        failed: Any = data.get("failed", False)
+        problem = _entry_problem(size, mtime_ns, key, outputs, sha256, failed)
+        if problem:
+            raise ValueError(problem)
+        return cls(size, mtime_ns, key, tuple(outputs), sha256, failed)
 
 
 @dataclass(slots=True)
@@ -94,6 +149,9 @@ class Manifest:
     profile_inputs: str | None = None
     version: str = ""
     key: str = ""
+    # Why the manifest file that exists could not be used (or its cached profile), for one
+    # warning line; None when it was absent or fine. Not saved: it describes this load only.
+    problem: str | None = None
 
     def header(self) -> tuple[Any, ...]:
         """Everything but the entries: when it and the entries are unchanged, a run need not
@@ -119,22 +177,108 @@ class Manifest:
 
 
 def load(out: Path, name: str = MANIFEST_NAME) -> Manifest:
-    """The manifest ``name`` in ``out``; an empty one when absent or unreadable (everything is
-    new)."""
+    """The manifest ``name`` in ``out``; never raises. Absent: an empty one (everything is new).
+    Present but unreadable, corrupt, crafted or from a newer cleaner: an empty one too, with
+    ``problem`` saying why, since cleaning everything again is always safe. A cached profile
+    that is invalid is dropped (learned again) and also named in ``problem``."""
     try:
         data = json.loads((out / name).read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-            return Manifest()
-        entries = {str(k): Entry.from_json(v) for k, v in data.get("files", {}).items()}
-        return Manifest(
-            entries,
-            data.get("profile"),
-            data.get("profile_inputs"),
-            str(data.get("cleaner_version", "")),
-            str(data.get("key", "")),
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return _from_json(data)
+    except (FileNotFoundError, NotADirectoryError):
         return Manifest()
+    except _NewerFormat as exc:
+        return Manifest(problem=f"manifest written by a newer cleaner (format {exc}); {_AGAIN}")
+    except OSError as exc:
+        return Manifest(problem=f"cannot read manifest ({_why(exc)}), {_AGAIN}")
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        return Manifest(problem=f"corrupt manifest ({_why(exc)}), {_AGAIN}")
+
+
+class _NewerFormat(ValueError):
+    """The manifest's format is a later version of ours (the message is the format)."""
+
+
+class _Invalid(ValueError):
+    """A manifest that parses but is not one this cleaner wrote (the message says what)."""
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, _Invalid):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{type(exc).__name__}: {exc.strerror}"  # str(exc) repeats the path
+    return f"{type(exc).__name__}: {_clip(' '.join(str(exc).split()))}"
+
+
+def _quote(value: object) -> str:
+    """A value quoted from a crafted file, as one short printable line (reprlib: a huge or
+    deep value is abbreviated, not walked)."""
+    return _clip(reprlib.repr(value))
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _from_json(data: object) -> Manifest:
+    if type(data) is not dict:
+        raise _Invalid("not a JSON object")
+    _check_format(data.get("format"))
+    manifest = Manifest(
+        _entries(data.get("files", {})),
+        version=_text(data, "cleaner_version"),
+        key=_text(data, "key"),
+    )
+    profile, inputs = data.get("profile"), data.get("profile_inputs")
+    if (profile is None or _valid_profile(profile)) and (inputs is None or type(inputs) is str):
+        manifest.profile, manifest.profile_inputs = profile, inputs
+    else:
+        manifest.problem = "invalid cached batch profile, it is learned again"
+    return manifest
+
+
+def _check_format(value: object) -> None:
+    match = _FORMAT.fullmatch(value) if type(value) is str else None
+    if match and int(match[1]) > FORMAT_VERSION:
+        raise _NewerFormat(value)
+    if value != MANIFEST_FORMAT:
+        raise _Invalid(f"not a cleaner manifest: format {_quote(value)}, not {MANIFEST_FORMAT}")
+
+
+def _entries(files: object) -> dict[str, Entry]:
+    """Every entry, or _Invalid for the first bad one: one bad entry rejects the whole
+    manifest, as whatever wrote it was not this cleaner and the rest cannot be trusted."""
+    if type(files) is not dict:
+        raise _Invalid("'files' is not an object")
+    entries: dict[str, Entry] = {}
+    for name, data in files.items():
+        if type(name) is not str or not name:
+            raise _Invalid(f"input name {_quote(name)} is not a non-empty string")
+        try:
+            entries[name] = Entry.from_json(data)
+        except ValueError as exc:
+            raise _Invalid(f"entry {_quote(name)}: {exc}") from exc
+    return entries
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key, "")
+    if type(value) is not str:
+        raise _Invalid(f"{key!r} is not a string")
+    return value
+
+
+def _valid_profile(profile: object) -> bool:
+    """The shape the driver reads back: ``lines`` (strings), ``files``, ``min_files``."""
+    if type(profile) is not dict:
+        return False
+    lines = profile.get("lines")
+    return (
+        type(lines) is list
+        and all(type(line) is str for line in lines)
+        and _count(profile.get("files"))
+        and _count(profile.get("min_files"))
+    )
 
 
 def run_key(version: str, fingerprint: str) -> str:

@@ -22,6 +22,45 @@ from cleaner.errors import ConfigError
 _EDGE = re.compile(r"^\W+|\W+$")
 PROFILE_FORMAT = "cleaner-profile/1"
 _SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
+# Configuration files (a profile, a pyproject, a phrase file) are small; the cap keeps a wrong
+# path (/dev/zero, a multi-gigabyte dump) from filling memory before the parser says no.
+MAX_CONFIG_BYTES = 16 * 1024 * 1024
+
+
+def shown(value: Path | str) -> str:
+    """A path or a key as one printable line (a newline or an undecodable byte is escaped)."""
+    text = str(value)
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+
+def config_error(path: Path, what: str, detail: BaseException | str) -> ConfigError:
+    """A one-line ConfigError naming the file: ``PATH: WHAT: DETAIL``."""
+    if isinstance(detail, OSError) and detail.strerror:
+        detail = detail.strerror  # str(OSError) repeats the path
+    elif isinstance(detail, RecursionError):
+        detail = "nested too deeply"
+    return ConfigError(f"{shown(path)}: {what}: {' '.join(str(detail).split())}")
+
+
+def read_config_text(path: Path, what: str) -> str:
+    """The text of a UTF-8 configuration file, or a ConfigError ``PATH: WHAT: reason``.
+
+    Newlines are translated as ``Path.read_text`` does, so parsers see what they always saw.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        raise config_error(path, what, exc) from exc
+    if len(data) > MAX_CONFIG_BYTES:
+        raise config_error(path, what, f"larger than {MAX_CONFIG_BYTES} bytes")
+    if b"\0" in data:
+        raise config_error(path, what, "a binary file (it holds NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise config_error(path, what, f"not UTF-8 (byte {exc.start}: {exc.reason})") from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def normalise_line(text: str) -> str:
@@ -55,16 +94,28 @@ class Profile:
 
     @classmethod
     def load(cls, path: Path) -> Profile:
+        """A profile written by :meth:`save`; anything else is a one-line ConfigError naming
+        the file (the path comes from the command line)."""
+        text = read_config_text(path, "cannot read profile")
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read profile: {exc}") from exc
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise config_error(path, "cannot read profile", exc) from exc
+        return cls._from_json(path, data)
+
+    @classmethod
+    def _from_json(cls, path: Path, data: object) -> Profile:
         if not isinstance(data, dict) or data.get("format") != PROFILE_FORMAT:
-            raise ConfigError(f"{path}: not a cleaner profile ({PROFILE_FORMAT})")
+            raise ConfigError(f"{shown(path)}: not a cleaner profile ({PROFILE_FORMAT})")
         lines = data.get("lines")
         if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
-            raise ConfigError(f"{path}: profile 'lines' must be a list of strings")
-        return cls(frozenset(lines), int(data.get("files", 0)), int(data.get("min_files", 0)))
+            raise ConfigError(f"{shown(path)}: profile 'lines' must be a list of strings")
+        counts = data.get("files", 0), data.get("min_files", 0)
+        for name, value in zip(("files", "min_files"), counts, strict=True):
+            # type(), not isinstance(): true is an int to Python, not a file count
+            if type(value) is not int or value < 0:
+                raise ConfigError(f"{shown(path)}: profile '{name}' must be a whole number >= 0")
+        return cls(frozenset(lines), *counts)
 
 
 def candidate_lines(text: str, *, max_words: int) -> set[str]:

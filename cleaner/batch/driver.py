@@ -419,9 +419,8 @@ def _drive(
     manifest_name = how.shard.manifest_name if how.shard else MANIFEST_NAME
     report_name = how.shard.report_name if how.shard else REPORT_NAME
     old = load(out, manifest_name)
-    problem = getattr(old, "problem", None)  # TEMP until manifest.problem lands
-    if problem and hooks.notice:
-        hooks.notice(f"{out / manifest_name}: {problem}")
+    if old.problem and hooks.notice:
+        hooks.notice(f"{out / manifest_name}: {old.problem}")
     start = _start(inputs, out, options, how, hooks, engine, old)
     options, report, recorder = start.options, start.report, start.recorder
     key = run_key(__version__, options.fingerprint())
