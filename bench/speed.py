@@ -22,7 +22,12 @@ Measured in one script on one machine, printed as one table and saved to
   ``--only dask`` measures just these two rows, alternating them (``--jobs 2``, then a freshly
   started and warmed cluster, ``--dask``, per repeat) so that the load of other jobs on a shared
   machine falls on both alike and the cluster's idle cost does not slow the ``--jobs 2`` runs;
-  ``--pages N`` takes N pages spread evenly over the set, for a shorter run.
+  ``--pages N`` takes N pages spread evenly over the set, for a shorter run;
+* peak RSS of one worker (``cleaner clean FILE --jobs 1`` with the default limits, one input
+  each) on bad inputs that used to take gigabytes: generated pages of prose of 1, 10 and 50 MB,
+  a 2 GB sparse ``.txt`` and a ``.gz`` of 60 MB of text, against the 600 MB target (issue 11).
+  ``--only memory`` measures just these (about a minute, no page corpus needed; saved to
+  ``bench/results/speed-memory.json``).
 
 Pages: the ScrapingHub benchmark HTML plus every WCXB dev page (181 + 1,497 = 1,678), un-gzipped
 into a temp folder so that both tools read the same plain ``.html`` files. Timing only: nothing
@@ -41,6 +46,7 @@ import json
 import os
 import platform
 import pstats
+import random
 import shutil
 import statistics
 import subprocess
@@ -81,6 +87,17 @@ TARGET_RSS_MB = 300.0
 # Target of issue 6: a 2-worker LocalCluster's wall time over --jobs 2's, minus one.
 TARGET_DASK_OVERHEAD = 0.15
 DASK_WORKERS = 2
+# Target of issue 11: no bad input takes a worker past this peak RSS.
+TARGET_WORKER_RSS_MB = 600.0
+MB = 1024 * 1024
+SPARSE_BYTES = 2 * 1024 * MB
+GZIP_TEXT_BYTES = 60 * MB
+PAGE_SIZES_MB = (1, 10, 50)
+PROSE_WORDS = (
+    "the council said on monday that its new budget for the city parks would include more "
+    "money for playgrounds trees and benches while critics argued that it came too late and "
+    "residents who gathered at the town hall heard the mayor explain how the plan would work"
+).split()
 RSS_WRAPPER = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=False, "
     "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
@@ -254,6 +271,121 @@ def peak_rss_mb(scratch: Path, files: int) -> float:
     return int(proc.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
 
 
+def _prose(rnd: random.Random, sentences: int) -> str:
+    """Sentences of 8 to 24 words drawn from PROSE_WORDS: text with the shape of an article."""
+    out = []
+    for _ in range(sentences):
+        words = [rnd.choice(PROSE_WORDS) for _ in range(rnd.randint(8, 24))]
+        out.append(" ".join(words).capitalize() + ".")
+    return " ".join(out)
+
+
+def prose_page(size: int, seed: int = 0) -> bytes:
+    """A news page of about ``size`` bytes: head, navigation, headline, ``<p>`` paragraphs of
+    prose, footer."""
+    rnd = random.Random(seed)
+    head = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>City budget</title>"
+        "</head><body><nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li>"
+        "</ul></nav><article><h1>Council approves the city budget</h1>"
+    )
+    tail = "</article><footer><p>All rights reserved.</p></footer></body></html>"
+    parts, total = [head], len(head) + len(tail)
+    while total < size:
+        paragraph = f"<p>{_prose(rnd, rnd.randint(2, 6))}</p>\n"
+        parts.append(paragraph)
+        total += len(paragraph)
+    return ("".join(parts) + tail).encode()
+
+
+def write_gzipped_text(path: Path, size: int) -> None:
+    """A ``.gz`` of ``size`` bytes of plain text: one 20 KB article repeated, so it compresses
+    to well under 1 MB, as the reported 92 KB bomb of 60 MB did."""
+    article = "\n\n".join(_prose(random.Random(1), 4) for _ in range(60)).encode() + b"\n\n"
+    with gzip.open(path, "wb", compresslevel=6) as handle:
+        for _ in range(size // len(article)):
+            handle.write(article)
+        handle.write(article[: size % len(article)])
+
+
+def memory_inputs(folder: Path) -> list[tuple[str, Path]]:
+    """The bad inputs of the memory table, written into ``folder``: (label, path)."""
+    folder.mkdir(parents=True)
+    cases: list[tuple[str, Path]] = []
+    for size in PAGE_SIZES_MB:
+        path = folder / f"page-{size}mb.html"
+        path.write_bytes(prose_page(size * MB))
+        cases.append((f"{size} MB page of prose", path))
+    sparse = folder / "sparse-2gb.txt"
+    with sparse.open("wb") as handle:
+        handle.truncate(SPARSE_BYTES)
+    cases.append(("2 GB sparse .txt", sparse))
+    gz = folder / "text-60mb.txt.gz"
+    write_gzipped_text(gz, GZIP_TEXT_BYTES)
+    cases.append((f"{gz.stat().st_size / 1024:,.0f} KB .gz of 60 MB of text", gz))
+    return cases
+
+
+def worker_memory(label: str, path: Path, scratch: Path) -> dict[str, Any]:
+    """Peak RSS (of the run and its worker: ``RUSAGE_CHILDREN`` of a wrapper process), time and
+    outcome of ``cleaner clean`` on one input with the default limits."""
+    out = scratch / "memory-out"
+    shutil.rmtree(out, ignore_errors=True)
+    command = [sys.executable, "-c", RSS_WRAPPER, *cleaner_cli(path, out, "--jobs", "1")]
+    started = time.perf_counter()
+    proc = subprocess.run(command, check=True, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    report = json.loads((out / "cleaner-report.json").read_text(encoding="utf-8"))
+    failed = report["failed"]
+    outcome = f"failed: {failed[0]['error']}" if failed else "cleaned"
+    rss = int(proc.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
+    return {"input": label, "bytes": path.stat().st_size, "peak_rss_mb": rss,
+            "seconds": seconds, "outcome": outcome}
+
+
+def memory_rows(scratch: Path) -> list[dict[str, Any]]:
+    rows = []
+    for label, path in memory_inputs(scratch / "memory-src"):
+        rows.append(worker_memory(label, path, scratch))
+        print(f"  {label}: {rows[-1]['peak_rss_mb']:.0f} MB", file=sys.stderr)
+        path.unlink()
+    return rows
+
+
+def memory_report(rows: list[dict[str, Any]]) -> str:
+    """The memory table: one bad input per line, its peak RSS against the target."""
+    lines = [
+        f"| input (cleaner clean --jobs 1) | peak RSS | seconds | outcome |"
+        f" <= {TARGET_WORKER_RSS_MB:g} MB |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        ok = row["peak_rss_mb"] <= TARGET_WORKER_RSS_MB
+        lines.append(
+            f"| {row['input']} | {row['peak_rss_mb']:.0f} MB | {row['seconds']:.1f} |"
+            f" {row['outcome']} | {_yes(ok)} |"
+        )
+    return "\n".join(lines)
+
+
+def memory_only(out: Path) -> int:
+    """``--only memory``: the memory table alone, saved to ``out``."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="cleaner-memory-") as tmp:
+        rows = memory_rows(Path(tmp))
+    results = {
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "python": platform.python_version(),
+        "memory": rows,
+        "total_seconds": time.perf_counter() - started,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"Memory run of {results['when']} · one worker, default limits")
+    print(memory_report(rows))
+    return 0
+
+
 def stage_times(files: list[Path], scratch: Path) -> dict[str, float | None]:
     """Cumulative seconds per stage entry function over ``files`` (None: stage not found)."""
     from cleaner import clean
@@ -368,9 +500,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to save the JSON")
     parser.add_argument(
         "--only",
-        choices=["dask"],
+        choices=["dask", "memory"],
         help="dask: only --jobs 2 against --dask on a 2-worker LocalCluster, alternated (saved"
-        " to speed-dask.json unless --out is given)",
+        " to speed-dask.json unless --out is given); memory: only the peak RSS of one worker"
+        " on bad inputs (saved to speed-memory.json unless --out is given)",
     )
     parser.add_argument(
         "--pages",
@@ -386,6 +519,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.only == "dask" and args.out == RESULTS:
         args.out = RESULTS.with_name("speed-dask.json")
+    if args.only == "memory":
+        default_out = RESULTS.with_name("speed-memory.json")
+        return memory_only(default_out if args.out == RESULTS else args.out)
     files = spread(pages(args.quick), args.pages)
     if not files:
         print(f"no pages under {data_dir()}", file=sys.stderr)
@@ -456,6 +592,7 @@ def main(argv: list[str] | None = None) -> int:
         rss = peak_rss_mb(scratch, rss_files)
         sample = plain[:: max(1, n // (QUICK_PROFILE_SAMPLE if args.quick else PROFILE_SAMPLE))]
         stages = stage_times(sample, scratch)
+        memory = memory_rows(scratch)
     results: dict[str, Any] = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "python": platform.python_version(),
@@ -469,6 +606,7 @@ def main(argv: list[str] | None = None) -> int:
         "rss_files": rss_files,
         "peak_rss_mb": rss,
         "stages": stages,
+        "memory": memory,
         "targets": {
             "jobs1_vs_trafilatura": ratio(jobs1.docs_per_s or 0, traf.docs_per_s or 0),
             "jobs2_vs_jobs1": ratio(jobs2.docs_per_s or 0, jobs1.docs_per_s or 0),
@@ -487,6 +625,8 @@ def main(argv: list[str] | None = None) -> int:
         f" · {n} pages · median of {args.repeats}"
     )
     print(report(results))
+    print()
+    print(memory_report(memory))
     return 0
 
 

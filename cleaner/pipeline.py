@@ -3,16 +3,23 @@
 The stages run in one direction: read -> extract -> noise -> order -> language. Each returns a
 new :class:`~cleaner.document.Document`; ``explain()`` returns the same result together with every
 input block and the decision taken on it, so what ``explain`` shows is exactly what ``clean`` did.
+
+Python warnings that a library raises during the stages (bs4's ``XMLParsedAsHTMLWarning`` on an
+RSS feed, say) are recorded as one line each in the document's warnings instead of being printed:
+they are about that document, and their multi-line text would garble a batch's stderr.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import threading
+import warnings
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cleaner import settings
 from cleaner.config import Options
-from cleaner.document import Block, Document, render_text
+from cleaner.document import Block, Decoded, Document, render_text
 from cleaner.errors import InputError
 from cleaner.extract import extract
 from cleaner.language import add_language
@@ -22,6 +29,21 @@ from cleaner.read import read
 from cleaner.version import __version__
 
 DEFAULT_OPTIONS = Options()
+# A library warning is cut to this many characters in the metadata: bs4's run to 600 and more,
+# mostly advice to the programmer; the first sentence says what happened.
+LIBRARY_WARNING_MAX_CHARS = 160
+# The warnings filters are process-wide (until Python 3.14), so two threads recording at once
+# would restore each other's state; cleaning is CPU-bound Python, so threads gain little anyway.
+_WARNINGS_LOCK = threading.Lock()
+
+
+def _fresh_lock_after_fork() -> None:
+    """A worker forked while another thread of its parent held the lock would wait forever."""
+    global _WARNINGS_LOCK
+    _WARNINGS_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock_after_fork)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +60,23 @@ class CleanResult:
         return self.document.blocks
 
 
-def run_stages(data: bytes | str, *, name: str, options: Options) -> Document:
-    decoded = read(data, name=name, max_bytes=options.max_bytes)
+def run_stages(data: bytes | str | Decoded, *, name: str, options: Options) -> Document:
+    """Every stage on one input, given as raw data or as the read stage's output."""
+    with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
+        # "always", whatever the caller's filters: an "error" filter (pytest -W error) would
+        # turn a library's remark into an exception mid-stage, an "ignore" one would make a
+        # document's metadata depend on the process it ran in.
+        warnings.simplefilter("always")
+        doc = _stages(data, name=name, options=options)
+    lines = dict.fromkeys(_warning_line(w.category, w.message) for w in caught)
+    return replace(doc, warnings=(*doc.warnings, *lines)) if lines else doc
+
+
+def _stages(data: bytes | str | Decoded, *, name: str, options: Options) -> Document:
+    if isinstance(data, Decoded):
+        decoded = data
+    else:
+        decoded = read(data, name=name, max_bytes=options.max_bytes)
     doc = extract(decoded, source=name, options=options)
     doc = remove_noise(doc, options=options)
     if not options.reorder:
@@ -49,6 +86,14 @@ def run_stages(data: bytes | str, *, name: str, options: Options) -> Document:
     else:
         doc = repair_order(doc, options=options)
     return add_language(doc, max_chars=options.language_chars)
+
+
+def _warning_line(category: type[Warning], message: Warning | str) -> str:
+    """One line naming the warning's class and the start of its message."""
+    text = f"{category.__name__}: {' '.join(str(message).split())}"
+    if len(text) > LIBRARY_WARNING_MAX_CHARS:
+        text = text[: LIBRARY_WARNING_MAX_CHARS - 1] + "…"
+    return text
 
 
 def metadata(doc: Document, text: str) -> dict[str, Any]:
@@ -84,12 +129,14 @@ def metadata(doc: Document, text: str) -> dict[str, Any]:
 
 
 def clean(
-    data: bytes | str, *, name: str = "<input>", options: Options | None = None
+    data: bytes | str | Decoded, *, name: str = "<input>", options: Options | None = None
 ) -> CleanResult:
     """Clean one document.
 
     Args:
-        data: the file's bytes (gzip is recognised by its magic number) or already decoded text.
+        data: the file's bytes (gzip is recognised by its magic number), already decoded text,
+            or the read stage's output (:func:`cleaner.read.read_file`, which a batch worker
+            uses to read a file within the size cap without holding it twice).
         name: the file name or relative path; used to break html/text ties and as ``source``.
         options: see :class:`~cleaner.config.Options`; defaults when omitted.
 
@@ -111,7 +158,7 @@ def clean(
 
 
 def explain(
-    data: bytes | str, *, name: str = "<input>", options: Options | None = None
+    data: bytes | str | Decoded, *, name: str = "<input>", options: Options | None = None
 ) -> CleanResult:
     """Clean one document and keep the plan: ``result.blocks`` lists every input block with
     KEEP/DROP and the reason. The same computation as :func:`clean` (it *is* clean)."""

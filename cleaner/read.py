@@ -5,18 +5,27 @@ almost never valid UTF-8, so this beats a page that *declares* latin-1 but was s
 then the charset the document declares (``<meta charset>``, ``http-equiv``, XML declaration);
 then charset-normalizer's detection. ``fix_mojibake`` (used by the extract stage on each block)
 repairs mojibake (UTF-8 that was decoded as cp1252 somewhere upstream), which no decoder can undo.
+
+:func:`read_file` reads an input file within the size cap: the size is checked before reading,
+and a ``.gz`` is decompressed as it is read, so neither a huge file nor a gzip bomb is ever held
+in memory beyond the cap.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import zlib
+from collections.abc import Iterator
+from io import BufferedReader
+from pathlib import Path
 
 import ftfy
 from charset_normalizer import from_bytes
 
+from cleaner import settings
 from cleaner.document import Decoded, Kind
 from cleaner.errors import InputError
 
@@ -56,6 +65,15 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_WBITS = 16 + zlib.MAX_WBITS  # zlib's "gzip header and trailer" mode
+# Bytes read from a file at a time when it is decompressed as it is read.
+_READ_CHUNK = 1 << 16
+_REPLACEMENT = "\ufffd"
+_REPLACEMENT_UTF8 = _REPLACEMENT.encode()
+UTF8_REPLACED = "utf-8 (invalid bytes replaced)"
+# In a Python str a surrogate code point is never part of a valid character: lxml, surrogateescape
+# decoding and JSON with escaped halves hand such strings over, and UTF-8 cannot encode them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DECLARED = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{2,40})"""
     rb"""|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9._:-]{2,40})""",
@@ -84,24 +102,52 @@ def gunzip(data: bytes, *, max_bytes: int) -> bytes:
 
     Decompression is streamed with a limit, so a gzip bomb costs ``max_bytes`` at most.
     """
+    return _inflate(iter((data,)), max_bytes=max_bytes)
+
+
+def _inflate(chunks: Iterator[bytes], *, max_bytes: int) -> bytes:
+    """Decompress the gzip members that ``chunks`` deliver, never producing more than
+    ``max_bytes + 1`` bytes; NUL padding and trailing garbage after a member end the stream, as
+    they do for gzip(1)."""
     out = bytearray()
-    rest = data
-    while rest:
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    data = next(chunks, b"")
+    while data:
+        rest = _inflate_member(data, chunks, out, max_bytes=max_bytes)
+        data = _next_member(rest, chunks)
+    return bytes(out)
+
+
+def _inflate_member(
+    data: bytes, chunks: Iterator[bytes], out: bytearray, *, max_bytes: int
+) -> bytes:
+    """Decompress one gzip member that starts with ``data`` into ``out``; return the bytes read
+    past its end."""
+    inflater = zlib.decompressobj(_GZIP_WBITS)
+    while True:
         try:
-            out += inflater.decompress(rest, max_bytes + 1 - len(out))
-            while inflater.unconsumed_tail and len(out) <= max_bytes:
-                out += inflater.decompress(inflater.unconsumed_tail, max_bytes + 1 - len(out))
+            out += inflater.decompress(data, max_bytes + 1 - len(out))
         except zlib.error as exc:
             raise InputError(f"corrupt gzip data ({exc})") from exc
         if len(out) > max_bytes:
             raise InputError(f"decompressed size exceeds the limit of {max_bytes} bytes")
-        if not inflater.eof:
+        if inflater.eof:
+            return inflater.unused_data
+        # Input is left over only when the output limit stopped zlib, which raised above.
+        data = inflater.unconsumed_tail or next(chunks, b"")
+        if not data:
             raise InputError("truncated gzip data (unexpected end of stream)")
-        rest = inflater.unused_data.lstrip(b"\x00")
-        if rest and not rest.startswith(_GZIP_MAGIC):
-            break  # trailing garbage after the last member: ignore, as gzip(1) does
-    return bytes(out)
+
+
+def _next_member(rest: bytes, chunks: Iterator[bytes]) -> bytes:
+    """The start of the next gzip member after ``rest`` (NUL padding skipped), or b"" when
+    the stream ends or what follows is not gzip."""
+    rest = rest.lstrip(b"\x00")
+    while len(rest) < len(_GZIP_MAGIC):
+        more = next(chunks, b"")
+        if not more:
+            break
+        rest = (rest + more).lstrip(b"\x00")
+    return rest if rest.startswith(_GZIP_MAGIC) else b""
 
 
 def _binary_kind(data: bytes) -> str | None:
@@ -130,15 +176,25 @@ def _declared(data: bytes) -> str | None:
 
 
 def _mostly_utf8(data: bytes) -> str | None:
-    """UTF-8 with a few broken bytes (a truncated character, one pasted latin-1 byte): decode it
-    as UTF-8 with U+FFFD for the broken bytes, rather than reading everything as cp1252 and
-    turning every valid character into mojibake. None when the bytes are not mostly UTF-8."""
+    """UTF-8 with some broken bytes (a truncated character, pasted latin-1 bytes): decode it
+    as UTF-8 with U+FFFD for the broken bytes, rather than reading everything in a legacy code
+    page and turning every valid character into mojibake. None when the bytes are not mostly
+    UTF-8.
+
+    The evidence is the number of valid multi-byte sequences against invalid ones: legacy
+    single-byte text almost never forms a valid sequence by chance (see
+    ``settings.MOSTLY_UTF8_MIN_RATIO``)."""
     text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    good = sum(1 for ch in text if ch > "\x7f") - bad
-    if good >= 4 * bad and bad <= max(4, len(data) // 1000):
+    bad = _replaced(text, data)
+    good = sum(1 for ch in text if ch > "\x7f") - text.count(_REPLACEMENT)
+    if good >= settings.MOSTLY_UTF8_MIN_RATIO * bad:
         return text
     return None
+
+
+def _replaced(text: str, data: bytes) -> int:
+    """How many U+FFFD decoding put into ``text``: those not already in ``data`` as UTF-8."""
+    return text.count(_REPLACEMENT) - data.count(_REPLACEMENT_UTF8)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -156,7 +212,7 @@ def decode(data: bytes) -> tuple[str, str]:
         pass
     almost = _mostly_utf8(data)
     if almost is not None:
-        return almost, "utf-8 (invalid bytes replaced)"
+        return almost, UTF8_REPLACED
     declared = _declared(data)
     if declared in ("latin-1", "iso8859-1", "ascii"):
         # As browsers do (WHATWG Encoding): these labels mean windows-1252, whose extra
@@ -203,37 +259,101 @@ def sniff_kind(text: str, name: str) -> Kind:
 
 def read(data: bytes | str, *, name: str, max_bytes: int) -> Decoded:
     """Turn raw input into :class:`Decoded`, or raise :class:`InputError` saying why not."""
-    warnings: list[str] = []
     if isinstance(data, str):
+        # sha256 and size are of the text as given; surrogatepass encodes even a lone half.
         raw = data.encode("utf-8", errors="surrogatepass")
-        sha = hashlib.sha256(raw).hexdigest()
-        size = len(raw)
-        text, encoding = data, "unicode"
-    else:
-        sha = hashlib.sha256(data).hexdigest()
-        size = len(data)
+        return _finish(data, "unicode", name, hashlib.sha256(raw).hexdigest(), len(raw), [])
+    sha, size = hashlib.sha256(data).hexdigest(), len(data)
+    if not data:
+        raise InputError("empty file")
+    if data.startswith(_GZIP_MAGIC):
+        data = gunzip(data, max_bytes=max_bytes)
         if not data:
-            raise InputError("empty file")
-        if data.startswith(_GZIP_MAGIC):
-            data = gunzip(data, max_bytes=max_bytes)
-            if not data:
-                raise InputError("empty file (after gunzip)")
-        elif len(data) > max_bytes:
-            raise InputError(f"file size exceeds the limit of {max_bytes} bytes")
-        binary = _binary_kind(data)
-        if binary:
-            raise InputError(f"binary file ({binary}), not HTML or text")
-        # NULs are part of UTF-16/32 text (which has a BOM); elsewhere they mark binary data.
-        unicode_wide = _bom(data) is not None
-        head = data[:65536]
-        nuls = 0 if unicode_wide else head.count(b"\x00")
-        if nuls > max(8, len(head) // 100):
-            raise InputError("binary file (NUL bytes), not HTML or text")
-        if not unicode_wide and b"\x00" in data:
-            # A few stray NULs in a real page (seen in the wild) are removed, not fatal.
-            data = data.replace(b"\x00", b"")
-            warnings.append("removed stray NUL bytes")
-        text, encoding = decode(data)
+            raise InputError("empty file (after gunzip)")
+    elif len(data) > max_bytes:
+        raise InputError(_too_big(max_bytes))
+    return _decoded(data, name, sha, size)
+
+
+def read_file(path: Path, *, name: str, max_bytes: int) -> Decoded:
+    """:func:`read` of a file's bytes, without holding more than the cap: a file larger than
+    ``max_bytes`` fails before anything is read, and a ``.gz`` is decompressed as it is read.
+    ``sha256`` and ``size`` are of the file as stored, as :func:`read` gives for its bytes.
+
+    Raises:
+        InputError: as :func:`read`.
+        OSError: the file cannot be read.
+    """
+    if os.stat(path).st_size > max_bytes:
+        raise InputError(_too_big(max_bytes))
+    with open(path, "rb") as handle:
+        if not handle.peek(len(_GZIP_MAGIC)).startswith(_GZIP_MAGIC):
+            # At most one byte past the cap: the file may have grown since it was sized.
+            return read(handle.read(max_bytes + 1), name=name, max_bytes=max_bytes)
+        source = _HashedFile(handle, max_bytes)
+        chunks = source.chunks()
+        data = _inflate(chunks, max_bytes=max_bytes)
+        for _rest in chunks:  # trailing bytes after the last member count in sha256 and size
+            pass
+    if not data:
+        raise InputError("empty file (after gunzip)")
+    return _decoded(data, name, source.digest.hexdigest(), source.size)
+
+
+class _HashedFile:
+    """A file read in chunks, each hashed and counted as it goes by; more than ``max_bytes``
+    in all (the file grew after it was sized) is an InputError."""
+
+    def __init__(self, handle: BufferedReader, max_bytes: int) -> None:
+        self.handle = handle
+        self.max_bytes = max_bytes
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def chunks(self) -> Iterator[bytes]:
+        chunk = self.handle.read(_READ_CHUNK)
+        while chunk:
+            self.size += len(chunk)
+            if self.size > self.max_bytes:
+                raise InputError(_too_big(self.max_bytes))
+            self.digest.update(chunk)
+            yield chunk
+            chunk = self.handle.read(_READ_CHUNK)
+
+
+def _too_big(max_bytes: int) -> str:
+    return f"file size exceeds the limit of {max_bytes} bytes"
+
+
+def _decoded(data: bytes, name: str, sha: str, size: int) -> Decoded:
+    """Decode the (decompressed) bytes of an input whose stored form has ``sha`` and ``size``."""
+    warnings: list[str] = []
+    binary = _binary_kind(data)
+    if binary:
+        raise InputError(f"binary file ({binary}), not HTML or text")
+    # NULs are part of UTF-16/32 text (which has a BOM); elsewhere they mark binary data.
+    unicode_wide = _bom(data) is not None
+    head = data[:65536]
+    nuls = 0 if unicode_wide else head.count(b"\x00")
+    if nuls > max(8, len(head) // 100):
+        raise InputError("binary file (NUL bytes), not HTML or text")
+    if not unicode_wide and b"\x00" in data:
+        # A few stray NULs in a real page (seen in the wild) are removed, not fatal.
+        data = data.replace(b"\x00", b"")
+        warnings.append("removed stray NUL bytes")
+    text, encoding = decode(data)
+    if encoding == UTF8_REPLACED:
+        warnings.append(f"invalid UTF-8 bytes replaced ({_replaced(text, data)} characters)")
+    return _finish(text, encoding, name, sha, size, warnings)
+
+
+def _finish(
+    text: str, encoding: str, name: str, sha: str, size: int, warnings: list[str]
+) -> Decoded:
+    """The checks and repairs every decoded text gets, whether it came as bytes or as str."""
+    text, lone = _without_surrogates(text)
+    if lone:
+        warnings.append(f"replaced lone surrogate characters with U+FFFD ({lone})")
     text = text.replace("\x00", "")
     if not text.strip():
         raise InputError("no text (only whitespace)")
@@ -242,6 +362,16 @@ def read(data: bytes | str, *, name: str, max_bytes: int) -> Decoded:
         raise InputError("binary file (control characters), not HTML or text")
     kind = sniff_kind(text, name)
     return Decoded(text, kind, encoding, sha, size, tuple(warnings))
+
+
+def _without_surrogates(text: str) -> tuple[str, int]:
+    """Join surrogate pairs into the character they stand for and replace lone surrogates with
+    U+FFFD (they cannot be encoded, so the stages would fail on them); return the text and how
+    many were replaced. UTF-16 round-trips a pair and marks a lone half as an error."""
+    if not _SURROGATE.search(text):
+        return text, 0
+    fixed = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return fixed, fixed.count(_REPLACEMENT) - text.count(_REPLACEMENT)
 
 
 def fix_mojibake(text: str) -> tuple[str, bool]:

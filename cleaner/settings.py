@@ -95,5 +95,27 @@ POOL_MAX_AHEAD_PER_WORKER = 16
 # run loses at most this much work.
 MANIFEST_FLUSH_SECONDS = 5.0
 # Memory a local worker process may use (RLIMIT_AS), so a pathological page fails alone with
-# "exceeds the memory limit" instead of taking the machine (see --max-memory).
-DEFAULT_MAX_MEMORY_BYTES = 2 * 1024 * 1024 * 1024
+# "exceeds the memory limit" instead of taking the machine (see --max-memory). RLIMIT_AS counts
+# address space (everything mapped), not RSS, and RSS never exceeds it: the limit is a hard
+# bound on each worker's RSS (4 workers: 2.4 GB at most). A worker is 130 MB of address space
+# right after the fork (the parent has trafilatura, lxml and langdetect's profiles loaded;
+# /proc/PID/status VmSize, 98 MB of it resident); its address space runs about 25 MB above its
+# RSS. The largest real pages of the dev sets (3-5 MB, mostly scripts) peak at 140-210 MB RSS,
+# a generated 10 MB page of prose at 440 MB; what needs more is pathological (a 50 MB page of
+# prose, 5 MB of dense markup, 60 MB of text: each fails here after ~5-18 s, at 575 MB RSS),
+# and would mostly hit the 30 s timeout anyway. 600 MiB keeps every worker under the 600 MB
+# target of make bench's memory table (python -m bench.speed --only memory).
+DEFAULT_MAX_MEMORY_BYTES = 600 * 1024 * 1024
+
+# --- reading ---
+# Bytes that are not valid UTF-8 are decoded as UTF-8 with U+FFFD for the broken bytes when valid
+# multi-byte UTF-8 sequences are at least this many times as frequent as invalid ones; otherwise
+# they are legacy text (declared charset, then detection). Measured on the 5,935 encodings of the
+# WCXB and ScrapingHub gold articles in 18 legacy code pages that a language can be written in
+# (cp1250-1257, koi8-r, iso8859-*, mac-roman, cp437/850/866): the highest ratio was 0.17 (cp866),
+# apart from one article that holds mojibake, whose bytes are genuine UTF-8. With 6 stray latin-1
+# bytes inserted into each gold article's UTF-8, this ratio keeps 62% of them UTF-8 (the rule
+# before, ratio 4 and at most one bad byte per 1,000, kept 28%; the rest went to detection, which
+# read one as cp775 mojibake throughout). The articles it still sends to detection have fewer
+# non-ASCII characters than stray bytes, so little of them can turn into mojibake.
+MOSTLY_UTF8_MIN_RATIO = 1.0

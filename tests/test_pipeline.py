@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import gzip
+import json
+import warnings
 
 import pytest
 from hypothesis import given, settings
@@ -8,6 +10,7 @@ from hypothesis import strategies as st
 
 from cleaner import InputError, Options, clean, explain
 from cleaner import settings as cleaner_settings
+from cleaner.pipeline import LIBRARY_WARNING_MAX_CHARS
 from tests.test_extract import PAGE, PARAS
 
 KEYS = {
@@ -66,16 +69,58 @@ def test_bad_input(data: bytes) -> None:
         clean(data, name="bad.txt")
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.one_of(st.binary(max_size=2000), st.text(max_size=2000)))
-def test_random_input_returns_or_raises_input_error(data: bytes | str) -> None:
+# Characters hypothesis's text() never draws by default (surrogates) or rarely: NUL, BOM, line
+# and paragraph separators, NEL, controls, combining marks, a non-BMP character, U+FFFD.
+EDGE_CHARS = (
+    "\ud800", "\udbff", "\udc00", "\udfff", "\x00", "\x01", "\x0b", "\x1f", "\x7f", "\x85",
+    "\ufeff", "\u2028", "\u2029", "\u0301", "\u0308\u0323", "\u200b", "\u200d", "\ufffd",
+    "\U0001f600", "\r", "\n\n", "\t",
+)
+MARKUP = (
+    "<p>", "</p>", "<div>", "</div>", "<html><body>", "</body></html>", "<!DOCTYPE html>",
+    "<?xml version='1.0'?>", "<rss><item>", "<!--", "-->", "<script>", "</script>", "&amp;",
+    "&#xd800;", "&#0;", "<meta charset='utf-8'>", "<title>", "</title>", "<br>",
+    "Der Stadtrat hat den Haushalt beschlossen. ", "The council approved the budget today. ",
+)
+# Any code point, surrogates included (codec=None lifts text()'s default of UTF-8-encodable).
+ANY_TEXT = st.text(alphabet=st.characters(codec=None), max_size=300)
+MIXED = st.lists(
+    st.one_of(st.sampled_from(EDGE_CHARS), st.sampled_from(MARKUP), ANY_TEXT), max_size=40
+).map("".join)
+
+
+def _returns_or_raises_input_error(data: bytes | str, name: str) -> None:
     try:
-        result = clean(data, name="random.txt")
+        result = clean(data, name=name)
     except InputError as exc:
         assert "\n" not in str(exc)
     else:
         assert isinstance(result.text, str)
         assert result.text == "" or result.text.endswith("\n")
+        result.text.encode("utf-8")  # what the writer does: must not fail
+        json.dumps(result.metadata, ensure_ascii=False).encode("utf-8")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.binary(max_size=2000), ANY_TEXT))
+def test_random_input_returns_or_raises_input_error(data: bytes | str) -> None:
+    _returns_or_raises_input_error(data, "random.txt")
+
+
+@settings(max_examples=300, deadline=None)
+@given(MIXED, st.sampled_from(["random.html", "random.txt"]))
+def test_edge_characters_mixed_with_markup(data: str, name: str) -> None:
+    _returns_or_raises_input_error(data, name)
+    _returns_or_raises_input_error(data.encode("utf-8", "surrogatepass"), name)
+
+
+@pytest.mark.parametrize(
+    "data", ["<p>a</p>\ud800", "\udcff" * 50, "<html><body><p>x\udfff</p>" + "\ud800" * 3]
+)
+def test_lone_surrogates_are_cleaned_with_a_warning(data: str) -> None:
+    result = clean(data, name="a.html")
+    assert "\ud800" not in result.text and "\udfff" not in result.text
+    assert any("lone surrogate" in w for w in result.metadata["warnings"])
 
 
 @settings(max_examples=30, deadline=None)
@@ -86,6 +131,38 @@ def test_random_markup_as_html(data: str) -> None:
     except InputError:
         return
     assert isinstance(result.text, str)
+
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>News feed</title><link>https://example.com/</link>
+<item><title>Council approves budget</title><description>The council approved the new budget
+for city parks on Monday, after a long debate about trees.</description></item>
+<item><title>Second story</title><description>Residents gathered at the town hall to hear the
+mayor explain her plan for the new playgrounds.</description></item></channel></rss>
+"""
+
+
+def test_library_warnings_go_to_the_metadata_not_stderr(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    with warnings.catch_warnings(record=True) as escaped:
+        warnings.simplefilter("always")
+        first = clean(FEED, name="feed.html")
+        second = clean(FEED, name="feed.html")  # recorded again, not only the first time
+    assert escaped == []
+    assert capfd.readouterr().err == ""
+    lines = [w for w in first.metadata["warnings"] if w.startswith("XMLParsedAsHTMLWarning: ")]
+    assert len(lines) == 1
+    assert "\n" not in lines[0] and len(lines[0]) <= LIBRARY_WARNING_MAX_CHARS
+    assert second.metadata == first.metadata
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the caller's filters do not change the result
+        assert clean(FEED, name="feed.html").metadata == first.metadata
+
+
+def test_ordinary_input_records_no_library_warning(article_text: str) -> None:
+    assert clean(PAGE.encode(), name="page.html").metadata["warnings"] == []
+    assert clean(article_text, name="a.txt").metadata["warnings"] == []
 
 
 def test_mojibake_text_is_repaired_with_warning() -> None:

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
 import gzip
+import re
+from pathlib import Path
 
 import pytest
 
 from cleaner.errors import InputError
-from cleaner.read import decode, fix_mojibake, gunzip, read, sniff_kind
+from cleaner.read import (
+    UTF8_REPLACED,
+    decode,
+    fix_mojibake,
+    gunzip,
+    read,
+    read_file,
+    sniff_kind,
+)
 
 LIMIT = 10_000_000
 
@@ -120,3 +130,146 @@ def test_a_few_stray_nuls_are_removed_not_fatal() -> None:
     decoded = read(data, name="a.html", max_bytes=LIMIT)
     assert "\x00" not in decoded.text
     assert "removed stray NUL bytes" in decoded.warnings
+
+
+# --- lone surrogates (a str from lxml or surrogateescape decoding) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "replaced"),
+    [
+        ("<p>a</p>\ud800", "<p>a</p>\ufffd", 1),
+        ("x \udcff y \udfff z", "x \ufffd y \ufffd z", 2),
+        ("pair \ud83d\ude00 joined", "pair \U0001f600 joined", 0),
+        ("high then pair \ud800\ud800\udc00", "high then pair \ufffd\U00010000", 1),
+    ],
+)
+def test_surrogates_in_str_are_repaired(text: str, expected: str, replaced: int) -> None:
+    decoded = read(text, name="a.txt", max_bytes=LIMIT)
+    assert decoded.text == expected
+    assert decoded.text.encode("utf-8")  # encodable: the later stages cannot fail on it
+    assert decoded.size == len(text.encode("utf-8", "surrogatepass"))
+    warned = [w for w in decoded.warnings if "lone surrogate" in w]
+    assert warned == ([f"replaced lone surrogate characters with U+FFFD ({replaced})"]
+                      if replaced else [])
+
+
+def test_surrogates_decoded_from_bytes_are_repaired() -> None:
+    # UTF-7 can spell a lone surrogate; the bytes path gets the same repair as a str.
+    from cleaner.read import _finish
+
+    decoded = _finish(b"caf+2AA- ok".decode("utf-7"), "utf-7", "a.txt", "0" * 64, 11, [])
+    assert decoded.text == "caf\ufffd ok"
+
+
+# --- mostly UTF-8 against legacy code pages, as data ---
+
+FR = ("Le conseil municipal a approuvé lundi le nouveau budget des parcs de la ville. "
+      "Les élus ont débattu pendant près de trois heures avant le vote, et l'opposition a "
+      "dénoncé « un effort trop tardif » pour les quartiers les plus éloignés du centre. "
+      "Le maire a répondu que les travaux commenceraient dès l'été, à côté de l'école.")
+DE = ("Der Stadtrat hat am Montag den neuen Haushalt für die Parks der Stadt beschlossen. "
+      "Die Abgeordneten stritten fast drei Stunden über die Bäume, die Bänke und die "
+      "Spielplätze; die Opposition nannte den Plan „zu spät und zu klein“. Größere Ausgaben "
+      "für die Grünflächen seien erst im übernächsten Jahr möglich, sagte die Bürgermeisterin.")
+RU = ("Городской совет в понедельник утвердил новый бюджет на содержание парков. "
+      "Депутаты почти три часа спорили о деревьях, скамейках и детских площадках, а "
+      "оппозиция назвала план «слишком поздним». Мэр пообещала, что работы начнутся летом, "
+      "рядом со школой, и что жители смогут следить за ходом ремонта на сайте ТАСС.")
+# "Він", "Ві", "Її": a capital letter and і/ї/є are valid two-byte UTF-8 in cp1251, the worst
+# case for a rule that counts valid sequences.
+UK = ("Міська рада в понеділок ухвалила новий бюджет на утримання парків. Він передбачає "
+      "нові лавки, дерева та дитячі майданчики. Депутати майже три години сперечалися, а "
+      "опозиція назвала план «запізнілим». Він, за словами мера, запрацює влітку; Вінниця "
+      "та Львів обіцяють подібні програми. Її заступник Іван Ївга підтвердив це.")
+PL = ("Rada miasta zatwierdziła w poniedziałek nowy budżet na utrzymanie parków. Radni "
+      "spierali się prawie trzy godziny o drzewa, ławki i place zabaw, a opozycja nazwała "
+      "plan „spóźnionym”. Prezydent miasta zapowiedziała, że prace ruszą latem, obok szkoły.")
+EL = ("Το δημοτικό συμβούλιο ενέκρινε τη Δευτέρα τον νέο προϋπολογισμό για τα πάρκα της "
+      "πόλης. Οι σύμβουλοι συζήτησαν σχεδόν τρεις ώρες για τα δέντρα και τις παιδικές χαρές.")
+
+
+def _with_stray_bytes(text: str, count: int, size: int = 3800) -> bytes:
+    """About ``size`` bytes of ``text`` in UTF-8 with ``count`` pasted latin-1 "é" bytes (the
+    review's case: 6 stray bytes in a 3.8 KB file read as cp775 mojibake throughout)."""
+    body = ((text + "\n\n") * (size // len(text.encode()) + 1)).encode()[:size]
+    body = body[: body.rfind(b" ")]
+    cuts = [body.index(b" ", i * len(body) // (count + 1)) for i in range(1, count + 1)]
+    out, start = bytearray(), 0
+    for cut in cuts:
+        out += body[start:cut] + b" \xe9"
+        start = cut
+    return bytes(out + body[start:])
+
+
+@pytest.mark.parametrize("text", [FR, DE, RU, UK, PL, EL], ids=["fr", "de", "ru", "uk", "pl", "el"])
+@pytest.mark.parametrize("count", [1, 6, 20])
+def test_utf8_with_stray_bytes_stays_utf8(text: str, count: int) -> None:
+    data = _with_stray_bytes(text, count)
+    decoded = read(data, name="a.txt", max_bytes=LIMIT)
+    assert decoded.encoding == UTF8_REPLACED
+    assert decoded.text.count("\ufffd") == count
+    assert decoded.text.replace(" \ufffd", "") == data.replace(b" \xe9", b"").decode()
+    assert f"invalid UTF-8 bytes replaced ({count} characters)" in decoded.warnings
+
+
+# Genuine legacy text must decode as before: never as UTF-8 with replacement characters.
+LEGACY = [
+    (FR, "cp1252"),
+    (DE, "cp1252"),
+    (FR.replace("«", '"').replace("»", '"'), "latin-1"),
+    (RU, "cp1251"),
+    (UK, "cp1251"),
+    (RU.replace("«", '"').replace("»", '"'), "koi8-r"),
+    (PL, "cp1250"),
+    (EL, "cp1253"),
+]
+
+
+@pytest.mark.parametrize(("text", "codec"), LEGACY, ids=[c for _t, c in LEGACY])
+def test_legacy_text_is_not_taken_for_broken_utf8(text: str, codec: str) -> None:
+    decoded, encoding = decode(text.encode(codec))
+    assert encoding != UTF8_REPLACED
+    assert decoded == text
+
+
+# --- read_file: the same Decoded as read() of the file's bytes, read within the cap ---
+
+GZ_PAGE = b"<html><body><p>" + "Grüße aus Köln, sagte sie. ".encode() * 400 + b"</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        GZ_PAGE,
+        gzip.compress(GZ_PAGE),
+        gzip.compress(GZ_PAGE[:3000]) + gzip.compress(GZ_PAGE[3000:]),  # two members
+        gzip.compress(GZ_PAGE) + b"\x00" * 70_000 + b"trailing garbage",  # past one chunk
+        gzip.compress(GZ_PAGE) + b"\x1f",  # half a magic number
+    ],
+    ids=["plain", "gzip", "multi-member", "padding-and-garbage", "half-magic"],
+)
+def test_read_file_equals_read_of_the_bytes(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "page.html.gz"
+    path.write_bytes(data)
+    assert read_file(path, name="page.html.gz", max_bytes=LIMIT) == read(
+        data, name="page.html.gz", max_bytes=LIMIT
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty file"),
+        (gzip.compress(b""), "empty file (after gunzip)"),
+        (gzip.compress(GZ_PAGE)[:60], "truncated gzip"),
+        (b"\x1f\x8b\x08\x00" + b"\xff" * 60, "corrupt gzip"),
+        (gzip.compress(b" " * 50_000), "decompressed size exceeds the limit of 20000 bytes"),
+        (b"a" * 20_001, "file size exceeds the limit of 20000 bytes"),
+    ],
+)
+def test_read_file_errors(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=re.escape(message)):
+        read_file(path, name="bad.txt", max_bytes=20_000)

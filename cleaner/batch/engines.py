@@ -43,20 +43,23 @@ class Engine(Protocol):
         ...
 
 
-def _pool_config(jobs: int, timeout: float | None) -> PoolConfig:
+def _pool_config(jobs: int, timeout: float | None, max_memory: int | None) -> PoolConfig:
     return PoolConfig(
         workers=jobs,
         timeout=timeout,
         chunk_size=settings.POOL_CHUNK_SIZE,
         max_ahead=jobs * settings.POOL_MAX_AHEAD_PER_WORKER,
+        max_memory=max_memory,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class LocalEngine:
-    """The killable local pool of :mod:`cleaner.batch.pool`, with ``workers`` processes."""
+    """The killable local pool of :mod:`cleaner.batch.pool`, with ``workers`` processes, each
+    limited to ``max_memory`` bytes of address space (None: no limit)."""
 
     workers: int = 1
+    max_memory: int | None = None
 
     def map(
         self,
@@ -73,7 +76,7 @@ class LocalEngine:
         return ordered_map(
             fn,
             items,
-            config=_pool_config(self.workers, timeout),
+            config=_pool_config(self.workers, timeout, self.max_memory),
             on_timeout=on_timeout,
             on_crash=on_crash,
         )
@@ -84,9 +87,10 @@ class LocalEngine:
 
 def make_engine(jobs: int, dask: str | None, *, max_memory: int | None = None) -> Engine:
     """The local pool of ``jobs`` workers, or the Dask cluster at ``dask`` (which connects only
-    when first used). ``max_memory``: bytes a local worker may use (None: no limit)."""
+    when first used). ``max_memory``: bytes a local worker may use (None: no limit); Dask
+    workers are the cluster's to limit (``dask worker --memory-limit``)."""
     if dask is None:
-        return LocalEngine(jobs)
+        return LocalEngine(jobs, max_memory)
     from cleaner.batch.dask import DaskEngine  # imports no Dask until it connects
 
     return DaskEngine(dask)

@@ -11,6 +11,11 @@ workers, and at most ``max_ahead`` of them wait in memory for a slow predecessor
 
 Workers are forked, so they share the parent's already imported modules (no per-worker start-up
 cost) and take the function with them without pickling. Linux/macOS only.
+
+``PoolConfig.max_memory`` caps each worker's address space (``RLIMIT_AS``, set right after the
+fork), so an item that needs too much memory gets a MemoryError in its own worker instead of
+taking the machine: the function should turn that into its result; if it escapes, the worker
+exits with :data:`OUT_OF_MEMORY_EXIT` and the item goes to ``on_crash`` like any other death.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import ctypes
 import ctypes.util
 import multiprocessing
 import os
+import resource
 import signal
 import time
 from collections import deque
@@ -34,6 +40,12 @@ R = TypeVar("R")
 
 _STOP = None
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# Exit status of a worker whose function let a MemoryError escape (sysexits.h's EX_OSERR).
+OUT_OF_MEMORY_EXIT = 71
+# A worker always gets at least this much address space beyond what it has at the fork: a caller
+# whose process is already bigger than max_memory (a notebook with large libraries loaded)
+# would otherwise see every item fail.
+MIN_MEMORY_HEADROOM = 256 * 1024 * 1024
 
 
 def _die_with_parent(parent: int) -> None:
@@ -46,10 +58,37 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _serve(conn: Connection, fn: Callable[[A], R], parent: int) -> None:
+def _address_space() -> int | None:
+    """This process's virtual size in bytes (Linux ``/proc``), or None where it is unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def limit_memory(max_memory: int | None) -> None:
+    """Cap this process's address space (RLIMIT_AS: mapped memory, not RSS, so a limit also
+    covers what is reserved but not yet touched) at ``max_memory`` bytes, or at its current
+    size plus MIN_MEMORY_HEADROOM if that is more. Best effort: some systems refuse it."""
+    if max_memory is None:
+        return
+    current = _address_space()
+    if current is not None:
+        max_memory = max(max_memory, current + MIN_MEMORY_HEADROOM)
+    with contextlib.suppress(OSError, ValueError):
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            max_memory = min(max_memory, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (max_memory, hard))
+
+
+def _serve(conn: Connection, fn: Callable[[A], R], parent: int, max_memory: int | None) -> None:
     """Worker loop: receive a chunk of (index, item), send back (index, result) for each."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent(parent)
+    limit_memory(max_memory)
     while True:
         try:
             chunk = conn.recv()
@@ -62,6 +101,8 @@ def _serve(conn: Connection, fn: Callable[[A], R], parent: int) -> None:
                 conn.send((index, fn(item)))
             except (BrokenPipeError, ConnectionResetError):
                 return
+            except MemoryError:  # a traceback on stderr would be the only trace otherwise
+                os._exit(OUT_OF_MEMORY_EXIT)
 
 
 @dataclass(slots=True)
@@ -74,12 +115,14 @@ class _Worker(Generic[A]):
 
 @dataclass(frozen=True, slots=True)
 class PoolConfig:
-    """How a pool runs: worker count, per-item time limit (seconds), chunk and look-ahead."""
+    """How a pool runs: worker count, per-item time limit (seconds), chunk and look-ahead, and
+    the address space in bytes each worker may use (None: no limit)."""
 
     workers: int = 1
     timeout: float | None = None
     chunk_size: int = 4
     max_ahead: int = 64
+    max_memory: int | None = None
 
 
 def ordered_map(
@@ -126,7 +169,9 @@ class _Runner(Generic[A, R]):
     def _spawn(self) -> _Worker[A]:
         parent, child = self.context.Pipe()
         process = self.context.Process(
-            target=_serve, args=(child, self.fn, os.getpid()), daemon=True
+            target=_serve,
+            args=(child, self.fn, os.getpid(), self.config.max_memory),
+            daemon=True,
         )
         process.start()
         child.close()

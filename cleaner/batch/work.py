@@ -1,5 +1,10 @@
 """The work a worker process runs for one file: clean it and write its outputs, or scan it for
-the batch profile. Every expected failure becomes an :class:`Outcome`, never an exception."""
+the batch profile. Every expected failure becomes an :class:`Outcome`, never an exception.
+
+A file is read within ``Options.max_bytes`` (:func:`cleaner.read.read_file`: too big fails before
+it is read). A file that needs more memory than the worker may use (its ``RLIMIT_AS``, set by
+:mod:`cleaner.batch.pool`) fails alone with "exceeds the memory limit (N MB)".
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,26 @@ import contextlib
 import errno
 import functools
 import json
+import resource
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cleaner import settings
 from cleaner.batch.inputs import Job
+from cleaner.batch.pool import OUT_OF_MEMORY_EXIT
 from cleaner.config import Options
 from cleaner.errors import InputError
 from cleaner.write import write_outputs
+
+if TYPE_CHECKING:
+    from cleaner.pipeline import CleanResult
 
 Status = Literal["cleaned", "failed"]
 # Write errors that mean the output folder itself is unusable: stop the run (exit 2) instead of
 # failing every remaining file one by one.
 FATAL_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
 MESSAGE_MAX_CHARS = 200
+MEGABYTE = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,23 +51,52 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:MESSAGE_MAX_CHARS]
 
 
+def memory_reason() -> str:
+    """Why a file that ran out of memory failed, naming this process's limit when it has one."""
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if limit == resource.RLIM_INFINITY:
+        return "document too large to process in memory"
+    return f"exceeds the memory limit ({limit // MEGABYTE} MB)"
+
+
+def _failure(exc: InputError) -> str:
+    # clean() turns MemoryError into an InputError (its API contract); in a worker the reason
+    # is the worker's limit.
+    return memory_reason() if isinstance(exc.__cause__, MemoryError) else exc.reason
+
+
+def _clean(job: Job, options: Options) -> CleanResult | str:
+    """The cleaned file, or why it cannot be read."""
+    from cleaner.pipeline import clean  # lazy: only a run with work pays for trafilatura
+    from cleaner.read import read_file
+
+    try:
+        decoded = read_file(job.path, name=job.source, max_bytes=options.max_bytes)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    return clean(decoded, name=job.source, options=options)
+
+
 def process(job: Job, options: Options, *, write: bool = True) -> Outcome:
     """Clean one file and write its outputs (or, with ``write=False``, return its JSON line);
     every expected failure becomes an Outcome. Runs in a worker process."""
-    from cleaner.pipeline import clean  # lazy: only a run with work pays for trafilatura
-
     try:
-        data = job.path.read_bytes()
-    except OSError as exc:
-        return Outcome(job.source, "failed", f"cannot read: {exc.strerror or exc}")
-    try:
-        result = clean(data, name=job.source, options=options)
+        result = _clean(job, options)
     except InputError as exc:
-        return Outcome(job.source, "failed", exc.reason)
+        return Outcome(job.source, "failed", _failure(exc))
+    except MemoryError:
+        return Outcome(job.source, "failed", memory_reason())
     except Exception as exc:  # a bug must cost one file, never the batch
         return Outcome(
             job.source, "failed", f"internal error: {type(exc).__name__}: {_one_line(exc)}"
         )
+    if isinstance(result, str):
+        return Outcome(job.source, "failed", result)
+    return _finish(job, result, write=write)
+
+
+def _finish(job: Job, result: CleanResult, *, write: bool) -> Outcome:
+    """The outcome of a cleaned file: its JSON line, or its outputs written."""
     sha = str(result.metadata["sha256"])
     if not write:
         line = {"source": job.source, "text": result.text, "metadata": result.metadata}
@@ -76,19 +116,20 @@ def scan(job: Job, options: Options) -> set[str]:
     """First pass for a batch profile: the candidate lines of one plain-text input.
 
     HTML inputs are not scanned: trafilatura already removes most of their page chrome, and a
-    second extraction per page would double the cost of the run. Unreadable files count as
-    empty here; the second pass reports them.
+    second extraction per page would double the cost of the run. Unreadable files (and files
+    too large for the size cap or the worker's memory) count as empty here; the second pass
+    reports them.
     """
     from cleaner.profile import candidate_lines
-    from cleaner.read import read
+    from cleaner.read import read_file
 
     try:
-        decoded = read(job.path.read_bytes(), name=job.source, max_bytes=options.max_bytes)
-    except (OSError, InputError):
+        decoded = read_file(job.path, name=job.source, max_bytes=options.max_bytes)
+        if decoded.kind != "text":
+            return set()
+        return candidate_lines(decoded.text, max_words=settings.PROFILE_MAX_WORDS)
+    except (OSError, InputError, MemoryError):
         return set()
-    if decoded.kind != "text":
-        return set()
-    return candidate_lines(decoded.text, max_words=settings.PROFILE_MAX_WORDS)
 
 
 def timed_out(job: Job, limit: float) -> Outcome:
@@ -98,6 +139,8 @@ def timed_out(job: Job, limit: float) -> Outcome:
 def crashed(job: Job, code: int | None) -> Outcome:
     if code is None:  # a Dask worker lost while running it, as many times as Dask allows
         return Outcome(job.source, "failed", "worker process died")
+    if code == OUT_OF_MEMORY_EXIT:
+        return Outcome(job.source, "failed", "worker process died: out of memory")
     how = f"signal {-code}" if code < 0 else f"exit code {code}"
     return Outcome(job.source, "failed", f"worker process died ({how})")
 
