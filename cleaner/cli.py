@@ -29,6 +29,7 @@ from cleaner.progress import Feedback
 from cleaner.version import __version__
 
 if TYPE_CHECKING:
+    from cleaner.document import Decoded
     from cleaner.pipeline import CleanResult
 
 EXIT_CODES_HELP = (
@@ -147,19 +148,21 @@ def build_options(
     return Options().merged(**values)
 
 
-def _read_input(path: str, max_bytes: int) -> tuple[bytes, str]:
-    """The bytes of one input given on the command line; OSError (with a one-line reason) for
-    a closed stdin, a FIFO or device (which would block or never end) or a file over the cap."""
+def _read_input(path: str, max_bytes: int) -> tuple[bytes | Decoded, str]:
+    """One input given on the command line, read within the cap (a file through
+    :func:`cleaner.read.read_file`, as a batch reads it). OSError with a one-line reason for a
+    closed stdin or a FIFO or device (which would block or never end); InputError as
+    ``read_file``."""
     if path == STDOUT:
         if sys.stdin is None:
             raise OSError("standard input is closed")
         return sys.stdin.buffer.read(max_bytes + 1), "<stdin>"
-    info = os.stat(path)
-    if not stat.S_ISREG(info.st_mode):
+    if not stat.S_ISREG(os.stat(path).st_mode):
         raise OSError("not a regular file")
-    if info.st_size > max_bytes:
-        raise OSError(f"file size exceeds the limit of {max_bytes} bytes")
-    return Path(path).read_bytes(), Path(path).name
+    from cleaner.read import read_file
+
+    name = Path(path).name
+    return read_file(Path(path), name=name, max_bytes=max_bytes), name
 
 
 def _options_or_exit(
@@ -452,13 +455,12 @@ def _clean_stdin(options: Options) -> None:
 
     try:
         data, name = _read_input(STDOUT, options.max_bytes)
+        result = clean_one(data, name=name, options=options)
     except OSError as exc:
         _err(f"error: <stdin>: cannot read: {exc.strerror or exc}")
         raise typer.Exit(EXIT_USAGE) from exc
-    try:
-        result = clean_one(data, name=name, options=options)
     except InputError as exc:
-        _err(f"error: {name}: {exc.reason}")
+        _err(f"error: <stdin>: {exc.reason}")
         raise typer.Exit(EXIT_FAILURES) from exc
     sys.stdout.write(result.text)
     sys.stdout.flush()
@@ -513,11 +515,10 @@ def explain_command(
     )
     try:
         data, name = _read_input(path, options.max_bytes)
+        result = explain(data, name=name, options=options)
     except OSError as exc:
         _err(f"error: {path}: cannot read: {exc.strerror or exc}")
         raise typer.Exit(EXIT_USAGE) from exc
-    try:
-        result = explain(data, name=name, options=options)
     except InputError as exc:
         _err(f"error: {path}: {exc.reason}")
         raise typer.Exit(EXIT_FAILURES) from exc
