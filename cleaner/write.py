@@ -81,14 +81,6 @@ def metadata_json(metadata: dict[str, Any]) -> str:
     return json.dumps(metadata, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def holds(path: Path, data: bytes) -> bool:
-    """True when ``path`` is a file whose bytes are exactly ``data`` (size is compared first)."""
-    try:
-        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
-
-
 # Folders, opened without following links.
 
 
