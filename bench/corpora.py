@@ -10,6 +10,8 @@ Data sources (read-only, under ``../shared/data`` or ``$CLEANER_BENCH_DATA``):
   (Adrien Barbaresi, https://github.com/adbar/trafilatura ``tests/``, Apache-2.0).
 * ``text-corpora/``: plain-text inputs built from the ScrapingHub and WCXB pages (naive
   scraper output and seed-style noisy copies of the gold); same licences as their sources.
+  Built from them here, in memory: the gold fed back in (``*-gold``) and the gold with its
+  headline as first paragraph (``*-titled``, the "titled clean article" of issue 12).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import shutil
 import tarfile
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -69,7 +71,9 @@ class Doc:
     ``path`` is the file a system reads; ``name`` is the file name given to ``cleaner.clean``
     (its extension picks HTML or text parsing); ``text`` replaces the file when the input is
     built in memory (the gold fed back in); ``gold`` is the reference article text, empty for
-    snippet-scored pages, whose annotations are in ``item``.
+    snippet-scored pages, whose annotations are in ``item``; ``title`` is the gold headline
+    (text corpora; ``None`` where the source has none), which a system should put in its
+    metadata, not in the text.
     """
 
     id: str
@@ -78,6 +82,7 @@ class Doc:
     path: Path | None = None
     text: str | None = None
     item: dict[str, Any] | None = None
+    title: str | None = None
 
     def read(self) -> bytes:
         """The input bytes, exactly as a user would hand them to ``cleaner``."""
@@ -102,7 +107,17 @@ class Corpus:
 
 
 HTML_SYSTEMS = ("cleaner", "trafilatura")
-TEXT_SYSTEMS = ("cleaner", "cleaner+profile", "as-is", "justext", "c4-filter")
+# ``cleaner`` is the shipped default (``Options().text_noise``); ``cleaner-rules`` and
+# ``cleaner-model`` force the text noise stage's other settings, to compare them side by side.
+TEXT_SYSTEMS = (
+    "cleaner",
+    "cleaner-rules",
+    "cleaner-model",
+    "cleaner+profile",
+    "as-is",
+    "justext",
+    "c4-filter",
+)
 WCXB_SPLITS: dict[str, Callable[[str], bool]] = {
     "untuned": is_untuned,
     "tuning": lambda doc_id: not is_untuned(doc_id),
@@ -216,28 +231,53 @@ def trafilatura_eval(root: Path) -> Corpus:
     )
 
 
+# Scores of every text corpus: ScrapingHub's (plus WCXB's on WCXB), fragments and lost
+# paragraphs ("text"), and title accuracy ("title") where the input holds the headline.
+_TEXT_LABELS = {
+    "naive-text": "naive scraper text",
+    "seed-style": "seed-style noisy text",
+    "gold": "gold text fed back in",
+    "titled": "gold text with its headline first (titled clean article)",
+}
+
+
 def _text_corpus(root: Path, source: str, variant: str, name: str) -> Corpus:
-    """A text corpus: ``text-corpora/<source>/<variant>/<id>.txt`` vs ``gold.json``; the
-    ``gold`` variant feeds the gold text itself back in (``cleaner`` should leave it alone)."""
+    """A text corpus of ``text-corpora/<source>/gold.json`` (``{id: {text, title}}``), scored
+    against the gold text; every document carries the gold title.
+
+    Variants: ``naive-text`` and ``seed-style`` read ``<source>/<variant>/<id>.txt``; ``gold``
+    feeds the gold text itself back in (``cleaner`` should leave it alone); ``titled`` feeds
+    the gold title, a blank line and the gold text (the headline should become the metadata
+    title and leave the text untouched); documents without a gold title are left out of it.
+    Title accuracy is scored where the input holds the headline: not on ``gold``.
+    """
     base = root / "text-corpora" / source
     gold: dict[str, dict[str, Any]] = _json(base / "gold.json")
     docs: list[Doc] = []
     for doc_id in sorted(gold):
         text = gold[doc_id].get("text") or ""
+        title = (gold[doc_id].get("title") or "").strip() or None
+        doc = Doc(id=doc_id, name=f"{doc_id}.txt", gold=text, title=title)
         if variant == "gold":
-            docs.append(Doc(id=doc_id, name=f"{doc_id}.txt", gold=text, text=text))
+            docs.append(replace(doc, text=text))
+        elif variant == "titled":
+            if title is not None:
+                docs.append(replace(doc, text=f"{title}\n\n{text}"))
         else:
-            path = base / variant / f"{doc_id}.txt"
-            docs.append(Doc(id=doc_id, name=f"{doc_id}.txt", gold=text, path=path))
+            docs.append(replace(doc, path=base / variant / f"{doc_id}.txt"))
     wcxb = source.startswith("wcxb")
-    label = {"naive-text": "naive scraper text", "seed-style": "seed-style noisy text"}
+    metrics: tuple[str, ...] = ("scrapinghub", "wcxb") if wcxb else ("scrapinghub",)
+    metrics += ("text",) if variant == "gold" else ("text", "title")
+    description = f"{source} {_TEXT_LABELS[variant]} vs gold"
+    if variant == "titled" and not docs:
+        description += " (no document of this source has a gold title)"
     return Corpus(
         name,
         "text",
         docs,
-        ("scrapinghub", "wcxb") if wcxb else ("scrapinghub",),
+        metrics,
         TEXT_SYSTEMS,
-        f"{source} {label.get(variant, 'gold text fed back in')} vs gold",
+        description,
         WCXB_SPLITS if wcxb else {},
     )
 
@@ -252,6 +292,8 @@ CORPORA: dict[str, Callable[[Path], Corpus]] = {
     "wcxb-seed": lambda root: _text_corpus(root, "wcxb-dev", "seed-style", "wcxb-seed"),
     "sh-gold": lambda root: _text_corpus(root, "scrapinghub", "gold", "sh-gold"),
     "wcxb-gold": lambda root: _text_corpus(root, "wcxb-dev", "gold", "wcxb-gold"),
+    "sh-titled": lambda root: _text_corpus(root, "scrapinghub", "titled", "sh-titled"),
+    "wcxb-titled": lambda root: _text_corpus(root, "wcxb-dev", "titled", "wcxb-titled"),
 }
 
 

@@ -6,7 +6,12 @@ measured in the same run on the same machine, and writes ``<out>/<corpus>.json``
 scores and per-document figures so that a regression can be traced to the documents it hits.
 
 Scores: the ScrapingHub metric (every corpus with a gold text), WCXB's word metric as well on
-WCXB pages, trafilatura's snippet metric on its evaluation set; see :mod:`bench.metrics`.
+WCXB pages, trafilatura's snippet metric on its evaluation set; see :mod:`bench.metrics`. Text
+corpora add the text-mode figures of issue 12: the share of output paragraphs that start as a
+fragment beside the gold's own share ("frag out" / "frag gold"), title accuracy of the metadata
+title where the input holds the headline ("title right", n/a for a system without titles) and
+the share of documents that lost no gold paragraph ("no para lost"); the lost paragraphs are
+counted per reason of the removed blocks holding their tokens (``cleaner`` variants only).
 Throughput (docs/s) is the number of documents divided by the summed time of the system calls
 alone (reading files and scoring are not timed). Calls run in a pool of ``--workers``
 processes (2 by default), each call timed inside its worker: the figure is per core, i.e.
@@ -35,21 +40,30 @@ from typing import Any
 from bench.corpora import CORPORA, Corpus, Doc, load_corpus
 from bench.metrics import (
     DocScore,
+    TextScore,
     aggregate_scrapinghub,
     aggregate_snippets,
+    aggregate_text,
+    aggregate_titles,
     aggregate_wcxb,
     scrapinghub_doc,
     snippet_counts,
+    text_doc,
+    title_right,
     wcxb_doc_score,
 )
-from bench.systems import SYSTEMS
+from bench.systems import METADATA_SYSTEMS, SYSTEMS, output_parts
+from cleaner import Options
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 
 
 @dataclass(frozen=True, slots=True)
 class DocResult:
-    """One system on one document: call time, error (if any) and the per-document scores."""
+    """One system on one document: call time, error (if any) and the per-document scores.
+
+    ``title`` is whether the system's metadata title is the gold one: ``None`` when it is not
+    scored (no gold title, no title metric, or a system that gives no metadata)."""
 
     id: str
     seconds: float
@@ -57,6 +71,8 @@ class DocResult:
     scrapinghub: DocScore | None = None
     wcxb: DocScore | None = None
     snippet: tuple[int, int, int, int] | None = None
+    text: TextScore | None = None
+    title: bool | None = None
 
 
 @dataclass(slots=True)
@@ -96,6 +112,8 @@ def environment() -> dict[str, str]:
         "jusText": package_version("jusText"),
         "platform": platform.platform(),
         "cpus": str(multiprocessing.cpu_count()),
+        # What the ``cleaner`` system runs: the shipped default of the text noise stage.
+        "text_noise": Options().text_noise,
     }
 
 
@@ -111,12 +129,19 @@ def _call(task: tuple[str, Doc, tuple[str, ...]]) -> DocResult:
     error = None
     start = time.perf_counter()
     try:
-        text = SYSTEMS[system](data, doc)
+        output = SYSTEMS[system](data, doc)
     except Exception as exc:  # any failure is a result to report, not a reason to stop
-        text = ""
+        output = ""
         first_line = (str(exc).strip().splitlines() or [""])[0][:200]
         error = f"{type(exc).__name__}: {first_line}"
     seconds = time.perf_counter() - start
+    text, meta = output_parts(output)
+    if meta is None and error is not None and system in METADATA_SYSTEMS:
+        meta = {}  # a crash: no title, no removed block, scored as such
+    removed = None if meta is None else list(meta.get("removed") or [])
+    title = None
+    if "title" in metrics and meta is not None:
+        title = title_right(meta.get("title"), doc.title)
     return DocResult(
         id=doc.id,
         seconds=seconds,
@@ -124,6 +149,8 @@ def _call(task: tuple[str, Doc, tuple[str, ...]]) -> DocResult:
         scrapinghub=scrapinghub_doc(text, doc.gold) if "scrapinghub" in metrics else None,
         wcxb=wcxb_doc_score(text, doc.gold) if "wcxb" in metrics else None,
         snippet=snippet_counts(text, doc.item or {}) if "snippet" in metrics else None,
+        text=text_doc(text, doc.gold, removed) if "text" in metrics else None,
+        title=title,
     )
 
 
@@ -137,6 +164,8 @@ def warm_up() -> None:
     for system, data, name in (
         ("cleaner", page, "warm.html"),
         ("cleaner", text, "warm.txt"),
+        ("cleaner-rules", text, "warm.txt"),
+        ("cleaner-model", text, "warm.txt"),
         ("trafilatura", page, "warm.html"),
         ("justext", text, "warm.txt"),
         ("c4-filter", text, "warm.txt"),
@@ -171,11 +200,15 @@ def score_run(corpus: Corpus, run: SystemRun, ids: list[str]) -> dict[str, Any]:
         scores["wcxb"] = aggregate_wcxb(r.wcxb for r in results if r.wcxb is not None)
     if "snippet" in corpus.metrics:
         scores["snippet"] = aggregate_snippets(r.snippet for r in results if r.snippet is not None)
+    if "text" in corpus.metrics:
+        scores["text"] = aggregate_text(r.text for r in results if r.text is not None)
+    if "title" in corpus.metrics:
+        scores["title"] = aggregate_titles(r.title for r in results)
     return scores
 
 
-def _cell(value: float) -> str:
-    return f"{value:.3f}"
+def _cell(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _rate(value: float) -> str:
@@ -188,12 +221,20 @@ def table(
     """One markdown table (and the matching JSON-ready scores) for the documents ``ids``."""
     wcxb = "wcxb" in corpus.metrics
     snippet = "snippet" in corpus.metrics
+    text = "text" in corpus.metrics
+    titles = "title" in corpus.metrics
     if snippet:
         head = ["system", "docs", "F1", "P", "R", "acc", "TP", "FP", "FN", "TN", "docs/s", "errors"]
     else:
         head = ["system", "docs", "F1", "P", "R", "exact acc"]
         if wcxb:
             head += ["WCXB F1", "WCXB P", "WCXB R"]
+        if text:
+            head += ["frag out", "frag gold"]
+        if titles:
+            head += ["title right"]
+        if text:
+            head += ["no para lost"]
         head += ["docs/s", "errors"]
     lines = [f"### {title}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     result: dict[str, Any] = {}
@@ -201,6 +242,7 @@ def table(
         scores = score_run(corpus, run, ids)
         errors = sum(1 for i in ids if run.docs[i].error is not None)
         rate = run.throughput(ids)
+        cells: list[float | None]
         if snippet:
             s = scores["snippet"]
             cells = [s["f1"], s["precision"], s["recall"], s["accuracy"]]
@@ -212,6 +254,12 @@ def table(
             if wcxb:
                 w = scores["wcxb"]
                 cells += [w["f1"], w["precision"], w["recall"]]
+            if text:
+                cells += [scores["text"]["fragment_rate"], scores["text"]["gold_fragment_rate"]]
+            if titles:
+                cells += [scores["title"]["accuracy"]]
+            if text:
+                cells += [scores["text"]["no_para_lost"]]
             row = [run.system, str(len(ids)), *map(_cell, cells)]
         row += [_rate(rate), str(errors)]
         lines.append("| " + " | ".join(row) + " |")
@@ -222,7 +270,30 @@ def table(
             "errors": errors,
             **{metric: _rounded(score) for metric, score in scores.items()},
         }
+    reasons = lost_reason_lines(runs, result)
+    if reasons:
+        lines += ["", *reasons]
     return "\n".join(lines), result
+
+
+def lost_reason_lines(runs: list[SystemRun], result: dict[str, Any], top: int = 5) -> list[str]:
+    """One line per system that reports removed blocks: the gold paragraphs it lost, and the
+    most frequent reasons of the removed blocks that held their tokens."""
+    lines = []
+    for run in runs:
+        text = result[run.system].get("text") or {}
+        reasons = text.get("lost_reasons")
+        if reasons is None:
+            continue
+        shown = " · ".join(f"{reason} {n}" for reason, n in list(reasons.items())[:top])
+        lost, total = text.get("paras_lost", 0), text.get("gold_paras", 0)
+        lines.append(
+            f"- {run.system}: {lost} of {total} gold paragraphs lost"
+            + (f"; by reason: {shown}" if shown else "")
+        )
+    if lines:
+        lines.insert(0, "Gold paragraphs lost, by reason of the removed blocks holding them:")
+    return lines
 
 
 def _r4(value: float | None) -> float | None:
@@ -244,6 +315,14 @@ def per_doc(corpus: Corpus, run: SystemRun) -> dict[str, dict[str, Any]]:
             entry["wcxb_f1"] = _r4(r.wcxb["f1"])
         if r.snippet is not None:
             entry.update(zip(("tp", "fp", "fn", "tn"), r.snippet, strict=True))
+        if r.text is not None:
+            entry["frag"] = [r.text["fragments"], r.text["paragraphs"]]
+            entry["gold_frag"] = [r.text["gold_fragments"], r.text["gold_paragraphs"]]
+            entry["lost"] = r.text["lost"]
+            if r.text["lost_reasons"]:
+                entry["lost_reasons"] = r.text["lost_reasons"]
+        if r.title is not None:
+            entry["title_right"] = r.title
         for split, member in corpus.splits.items():
             if member(doc.id):
                 entry["split"] = split
@@ -254,9 +333,18 @@ def per_doc(corpus: Corpus, run: SystemRun) -> dict[str, dict[str, Any]]:
 
 
 def evaluate_corpus(
-    corpus: Corpus, systems: list[str], pool: Any | None, out: Path | None
+    corpus: Corpus,
+    systems: list[str],
+    pool: Any | None,
+    out: Path | None,
+    limit: int | None = None,
 ) -> tuple[str, float]:
-    """Run, score, print-format and save one corpus; returns its report and wall time."""
+    """Run, score, print-format and save one corpus; returns its report and wall time.
+
+    A corpus without documents (``sh-titled``: the ScrapingHub gold has no headlines) is
+    reported as skipped and writes no JSON."""
+    if not corpus.docs:
+        return f"### {corpus.name}: {corpus.description}: no documents, skipped", 0.0
     start = time.perf_counter()
     chosen = list(systems) if systems else list(corpus.systems)
     runs = [run_system(system, corpus, pool) for system in chosen]
@@ -287,6 +375,7 @@ def evaluate_corpus(
             "environment": environment(),
             "wall_seconds": round(wall, 2),
             "docs": len(ids),
+            "limit": limit,
             "metrics": list(corpus.metrics),
             "scores": scores,
             "splits": split_scores,
@@ -301,11 +390,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.eval", description=__doc__.split("\n")[0] if __doc__ else None
     )
+    # "extend": ``--corpus a --corpus b`` runs both (with "store" the last one alone ran).
     parser.add_argument(
-        "--corpus", nargs="+", choices=list(CORPORA), default=None, help="default: all corpora"
+        "--corpus",
+        nargs="+",
+        action="extend",
+        choices=list(CORPORA),
+        default=None,
+        help="default: all corpora",
     )
     parser.add_argument(
-        "--system", nargs="+", choices=list(SYSTEMS), default=None, help="default: all systems"
+        "--system",
+        nargs="+",
+        action="extend",
+        choices=list(SYSTEMS),
+        default=None,
+        help="default: each corpus's systems",
     )
     parser.add_argument("--limit", type=int, default=None, help="first N documents per corpus")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results folder")
@@ -344,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
                     corpus.description,
                     corpus.splits,
                 )
-            report, _ = evaluate_corpus(corpus, args.system or [], pool, out)
+            report, _ = evaluate_corpus(corpus, args.system or [], pool, out, args.limit)
             print(report + "\n", flush=True)
     finally:
         if pool is not None:

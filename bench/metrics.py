@@ -19,6 +19,7 @@ and checked against the published figures by ``python -m bench.check_metric``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from statistics import fmean
@@ -322,3 +323,240 @@ def snippet_scores(
     (1, 1, 1, 1, 0.5, 0.5)
     """
     return aggregate_snippets(snippet_counts(pred.get(key), item) for key, item in evaldata.items())
+
+
+# --- Text-mode figures (issue 12): fragments, lost paragraphs, titles --------------------------
+
+_PARAGRAPH_SPLIT = re.compile(r"\n[ \t]*\n+")
+# Punctuation that opens a paragraph normally (see :func:`is_fragment_start`): ASCII quotes,
+# Spanish inverted marks, and the heading / list markers the gold texts themselves use.
+NORMAL_START_PUNCTUATION = frozenset("\"'¿¡#*•§@")
+# Unicode categories of punctuation that never opens a paragraph: connectors (``_``), closing
+# brackets, closing quotes and "other" punctuation (``, . ; : ! ? … /`` ...). Opening brackets
+# (Ps), opening quotes (Pi) and dashes (Pd: list items, dialogue) are normal starts.
+FRAGMENT_PUNCTUATION_CATEGORIES = frozenset({"Pc", "Pe", "Pf", "Po"})
+NO_REMOVED_BLOCK = "(no removed block)"
+TOP_REASONS = 10
+
+
+class TextScore(TypedDict):
+    """One document's text-mode figures: output and gold fragment counts, lost paragraphs.
+
+    ``fragments`` / ``paragraphs``: output paragraphs that start as a fragment / all of them;
+    ``gold_fragments`` / ``gold_paragraphs``: the same for the gold; ``lost``: gold paragraphs
+    (with at least one token) missing from the output; ``lost_reasons``: for each reason of a
+    removed block, how many lost paragraphs it holds tokens of (``None`` when the system gives
+    no removed blocks, i.e. a baseline).
+    """
+
+    fragments: int
+    paragraphs: int
+    gold_fragments: int
+    gold_paragraphs: int
+    lost: int
+    lost_reasons: dict[str, int] | None
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Paragraphs: blocks separated by a blank line, stripped, empty ones dropped.
+
+    >>> paragraphs("One\\nline two\\n\\n  \\n\\nThree\\n")
+    ['One\\nline two', 'Three']
+    """
+    parts = _PARAGRAPH_SPLIT.split((text or "").replace("\r\n", "\n"))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def is_fragment_start(char: str) -> bool:
+    """True when a paragraph starting with ``char`` reads as the piece of a sentence.
+
+    A fragment starts with a lower-case letter (Unicode ``Ll``) or with punctuation that does
+    not open a sentence: a comma, full stop, colon, semicolon, ``!``/``?``, an ellipsis, a
+    closing bracket or quote, ``/`` and the like (categories Pc, Pe, Pf, Po). Normal starts,
+    which the issue's "lower-case letter or punctuation" leaves open: opening quotes and
+    brackets (``"`` ``'`` ``“`` ``(`` ``[`` ...), ``¿`` and ``¡``, dashes (list items and
+    dialogue), the list / heading markers ``# * • § @``, digits, upper-case and caseless
+    letters (CJK, Arabic, ...) and symbols (``$``, emoji).
+
+    >>> [c for c in "a,.;:)”…/É\\"“(¿¡-—#*1$漢" if is_fragment_start(c)]
+    ['a', ',', '.', ';', ':', ')', '”', '…', '/']
+    """
+    if char.islower():
+        return True
+    return (
+        unicodedata.category(char) in FRAGMENT_PUNCTUATION_CATEGORIES
+        and char not in NORMAL_START_PUNCTUATION
+    )
+
+
+def fragment_counts(text: str | None) -> tuple[int, int]:
+    """(paragraphs that start as a fragment, all paragraphs) of a text.
+
+    >>> fragment_counts("Leading the list is\\n\\nBarnett Ghostwriting\\n\\n, a standout company")
+    (1, 3)
+    """
+    paras = paragraphs(text)
+    return sum(1 for p in paras if is_fragment_start(p[0])), len(paras)
+
+
+def fragment_rate(text: str | None) -> float | None:
+    """Share of the text's paragraphs that start as a fragment; ``None`` for an empty text.
+
+    >>> fragment_rate("One sentence.\\n\\nand a piece")
+    0.5
+    """
+    fragments, total = fragment_counts(text)
+    return fragments / total if total else None
+
+
+def title_key(title: str | None) -> tuple[str, ...]:
+    """A title normalised for comparison: its lowercase ``\\w+`` tokens.
+
+    >>> title_key("Kia EV6: the Review!")
+    ('kia', 'ev6', 'the', 'review')
+    """
+    return tuple(_TOKEN_RE.findall((title or "").lower()))
+
+
+def title_right(pred: str | None, gold: str | None) -> bool | None:
+    """Whether a predicted title is the gold one (same lowercase tokens); ``None`` when the gold
+    has no title to compare with. A missing prediction is wrong.
+
+    >>> title_right("KIA EV6 -- the review", "Kia EV6: The Review"), title_right(None, "T")
+    (True, False)
+    >>> title_right("Anything", None) is None
+    True
+    """
+    gold_key = title_key(gold)
+    if not gold_key:
+        return None
+    return title_key(pred) == gold_key
+
+
+def _joined(toks: Sequence[str]) -> str:
+    """Tokens as one string padded with spaces, so that a contiguous token run is a substring
+    (``\\w+`` tokens hold no space): ``" a b "`` in ``" x a b c "``."""
+    return " " + " ".join(toks) + " "
+
+
+def lost_paragraphs(pred: str | None, gold: str | None) -> list[str]:
+    """The gold paragraphs missing from the output: those whose ``\\w+`` token sequence
+    (case kept, as the ScrapingHub metric) does not appear contiguously in the output's.
+
+    Only tokens count, so a paragraph whose lines the output re-joins, re-wraps or moves
+    elsewhere is not lost, while one that lost a word, or had a word of another line inserted
+    into it, is. A paragraph without tokens ("* * *") is never lost. A paragraph repeated in
+    the gold is found by any one occurrence in the output.
+
+    >>> lost_paragraphs("A b c. D e\\nf.", "A b c.\\n\\nD e f.\\n\\nG h.")
+    ['G h.']
+    """
+    out = _joined(tokens(pred))
+    lost = []
+    for para in paragraphs(gold):
+        toks = tokens(para)
+        if toks and _joined(toks) not in out:
+            lost.append(para)
+    return lost
+
+
+def lost_reasons(lost: Iterable[str], removed: Iterable[Mapping[str, Any]]) -> Counter[str]:
+    """For each reason of a removed block, the number of lost paragraphs it took tokens from.
+
+    ``removed`` is ``cleaner``'s ``metadata["removed"]`` (``{"reason", "text", ...}`` items). A
+    removed block belongs to a lost paragraph when its token sequence lies contiguously inside
+    the paragraph's, or the paragraph's inside the block's (a block the input had merged). A
+    lost paragraph counts once per distinct reason; one that no removed block explains
+    (shortened, altered, or a block attributed by coincidence elsewhere) counts under
+    :data:`NO_REMOVED_BLOCK`. Token containment is approximate: a removed one-word label that
+    also occurs inside a lost paragraph is attributed to it.
+
+    >>> removed = [{"reason": "short label", "text": "Hybrid"}, {"reason": "ad", "text": "Ad"}]
+    >>> sorted(lost_reasons(["Hybrid", "Some words gone"], removed).items())
+    [('(no removed block)', 1), ('short label', 1)]
+    """
+    blocks = [
+        (str(item.get("reason") or "?"), _joined(toks))
+        for item in removed
+        if (toks := tokens(str(item.get("text") or "")))
+    ]
+    counts: Counter[str] = Counter()
+    for para in lost:
+        para_key = _joined(tokens(para))
+        reasons = {reason for reason, key in blocks if key in para_key or para_key in key}
+        counts.update(reasons or {NO_REMOVED_BLOCK})
+    return counts
+
+
+def text_doc(
+    pred: str | None, gold: str | None, removed: Iterable[Mapping[str, Any]] | None = None
+) -> TextScore:
+    """One document's text-mode figures (see :class:`TextScore`); ``removed`` as for
+    :func:`lost_reasons`, ``None`` for a system that reports no removed blocks.
+
+    >>> s = text_doc("One.\\n\\nand two", "One.\\n\\nGone.", [{"reason": "ad", "text": "Gone"}])
+    >>> s["fragments"], s["paragraphs"], s["gold_fragments"], s["lost"], s["lost_reasons"]
+    (1, 2, 0, 1, {'ad': 1})
+    """
+    fragments, total = fragment_counts(pred)
+    gold_fragments, gold_total = fragment_counts(gold)
+    lost = lost_paragraphs(pred, gold)
+    reasons = None if removed is None else dict(lost_reasons(lost, removed))
+    return {
+        "fragments": fragments,
+        "paragraphs": total,
+        "gold_fragments": gold_fragments,
+        "gold_paragraphs": gold_total,
+        "lost": len(lost),
+        "lost_reasons": reasons,
+    }
+
+
+def aggregate_text(docs: Iterable[TextScore]) -> dict[str, Any]:
+    """Corpus text-mode figures from per-document ones.
+
+    ``fragment_rate`` / ``gold_fragment_rate``: fragment paragraphs over all paragraphs, pooled
+    over the documents (the share of output paragraphs, as the issue counts it; ``None`` with
+    no paragraph at all); ``no_para_lost``: share of documents that lost no gold paragraph;
+    ``paras_lost`` / ``gold_paras``: summed counts; ``lost_reasons``: the :data:`TOP_REASONS`
+    most frequent reasons with their lost-paragraph counts, ``None`` when no document reported
+    removed blocks.
+
+    >>> a = aggregate_text([text_doc("A.", "A.\\n\\nB."), text_doc("x", "X")])
+    >>> a["fragment_rate"], a["gold_fragment_rate"], a["no_para_lost"], a["paras_lost"]
+    (0.5, 0.0, 0.0, 2)
+    """
+    docs = list(docs)
+    fragments = sum(d["fragments"] for d in docs)
+    total = sum(d["paragraphs"] for d in docs)
+    gold_fragments = sum(d["gold_fragments"] for d in docs)
+    gold_total = sum(d["gold_paragraphs"] for d in docs)
+    reasons: Counter[str] = Counter()
+    reported = False
+    for d in docs:
+        if d["lost_reasons"] is not None:
+            reported = True
+            reasons.update(d["lost_reasons"])
+    return {
+        "docs": len(docs),
+        "fragment_rate": fragments / total if total else None,
+        "gold_fragment_rate": gold_fragments / gold_total if gold_total else None,
+        "no_para_lost": fmean([d["lost"] == 0 for d in docs]) if docs else None,
+        "paras_lost": sum(d["lost"] for d in docs),
+        "gold_paras": gold_total,
+        "lost_reasons": dict(reasons.most_common(TOP_REASONS)) if reported else None,
+    }
+
+
+def aggregate_titles(flags: Iterable[bool | None]) -> dict[str, Any]:
+    """Title accuracy over the documents with a gold title (``None`` flags are left out):
+    ``{"docs", "right", "accuracy"}``, accuracy ``None`` when no document is scored (a
+    baseline that gives no title, or a corpus without gold titles).
+
+    >>> aggregate_titles([True, False, None, True])
+    {'docs': 3, 'right': 2, 'accuracy': 0.6666666666666666}
+    """
+    scored = [f for f in flags if f is not None]
+    right = sum(scored)
+    accuracy = right / len(scored) if scored else None
+    return {"docs": len(scored), "right": right, "accuracy": accuracy}

@@ -2,7 +2,14 @@
 
 Every system is a function ``(data: bytes, doc) -> str`` registered in :data:`SYSTEMS` by name,
 so worker processes can look it up (functions travel between processes by name). A system
-gets the input bytes as a user would have them; decoding is part of its work.
+gets the input bytes as a user would have them; decoding is part of its work. ``cleaner``'s
+variants return ``(text, metadata)`` instead: the metadata (its ``title`` and the ``removed``
+blocks with their reasons) feeds the title and lost-paragraph figures; :func:`output_parts`
+reads either form. Baselines return the text alone (no title, no reasons).
+
+``cleaner`` runs with the shipped options; ``cleaner-rules`` and ``cleaner-model`` force
+``Options(text_noise=...)``, the text noise stage's hand-written rules alone or the line model
+alone (the default, ``model+rules``, is what ``cleaner`` runs).
 
 Baselines:
 
@@ -24,6 +31,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import justext
 import trafilatura
@@ -33,7 +41,9 @@ from cleaner import Options, clean
 from cleaner import settings as cleaner_settings
 from cleaner.profile import Profile, candidate_lines, learn
 
-System = Callable[[bytes, Doc], str]
+Metadata = dict[str, Any]
+Output = str | tuple[str, Metadata]
+System = Callable[[bytes, Doc], Output]
 
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n+")
 _WORD_RE = re.compile(r"\w+")
@@ -62,9 +72,35 @@ def blocks(text: str) -> list[str]:
     return [b.strip() for b in _BLOCK_SPLIT.split(text.replace("\r\n", "\n")) if b.strip()]
 
 
-def run_cleaner(data: bytes, doc: Doc) -> str:
+def output_parts(output: Output) -> tuple[str, Metadata | None]:
+    """A system's output as ``(text, metadata)``; ``None`` metadata for a text-only system.
+
+    >>> output_parts("text"), output_parts(("text", {"title": "T"}))
+    (('text', None), ('text', {'title': 'T'}))
+    """
+    if isinstance(output, str):
+        return output, None
+    return output
+
+
+def _cleaned(data: bytes, doc: Doc, options: Options | None = None) -> tuple[str, Metadata]:
+    result = clean(data, name=doc.name, options=options)
+    return result.text, result.metadata
+
+
+def run_cleaner(data: bytes, doc: Doc) -> tuple[str, Metadata]:
     """``cleaner.clean`` on the raw file bytes (gzip included) under the document's file name."""
-    return clean(data, name=doc.name).text
+    return _cleaned(data, doc)
+
+
+def run_cleaner_rules(data: bytes, doc: Doc) -> tuple[str, Metadata]:
+    """``cleaner`` with ``Options(text_noise="rules")``: the hand-written text rules alone."""
+    return _cleaned(data, doc, Options(text_noise="rules"))
+
+
+def run_cleaner_model(data: bytes, doc: Doc) -> tuple[str, Metadata]:
+    """``cleaner`` with ``Options(text_noise="model")``: the line model alone."""
+    return _cleaned(data, doc, Options(text_noise="model"))
 
 
 @cache
@@ -85,31 +121,30 @@ def folder_profile(folder: Path) -> Profile:
     )
 
 
-def run_cleaner_profile(data: bytes, doc: Doc) -> str:
+def run_cleaner_profile(data: bytes, doc: Doc) -> tuple[str, Metadata]:
     """``cleaner`` with the batch profile of the document's folder, as ``cleaner clean`` runs
     by default on a folder. Documents built in memory (gold fed back) have no folder: for them
     this is plain ``cleaner``."""
     if doc.path is None:
         return run_cleaner(data, doc)
-    options = Options(profile=folder_profile(doc.path.parent))
-    return clean(data, name=doc.name, options=options).text
+    return _cleaned(data, doc, Options(profile=folder_profile(doc.path.parent)))
 
 
-def run_cleaner_precision(data: bytes, doc: Doc) -> str:
+def run_cleaner_precision(data: bytes, doc: Doc) -> tuple[str, Metadata]:
     """``cleaner clean --favor precision``: trafilatura's precision setting under our noise
     stage (not in the default tables; run it with ``--system cleaner-precision``)."""
-    return clean(data, name=doc.name, options=Options(favor="precision")).text
+    return _cleaned(data, doc, Options(favor="precision"))
 
 
-def run_cleaner_recall(data: bytes, doc: Doc) -> str:
+def run_cleaner_recall(data: bytes, doc: Doc) -> tuple[str, Metadata]:
     """``cleaner clean --favor recall`` (run it with ``--system cleaner-recall``)."""
-    return clean(data, name=doc.name, options=Options(favor="recall", reorder=False)).text
+    return _cleaned(data, doc, Options(favor="recall", reorder=False))
 
 
-def run_cleaner_no_reorder(data: bytes, doc: Doc) -> str:
+def run_cleaner_no_reorder(data: bytes, doc: Doc) -> tuple[str, Metadata]:
     """``cleaner clean --no-reorder``: the extraction and noise stages alone, to show what the
     order stage does to the scores (run it with ``--system cleaner-no-reorder``)."""
-    return clean(data, name=doc.name, options=Options(reorder=False)).text
+    return _cleaned(data, doc, Options(reorder=False))
 
 
 def run_trafilatura(data: bytes, doc: Doc) -> str:
@@ -224,8 +259,24 @@ def run_c4_filter(data: bytes, doc: Doc) -> str:
     return c4_filter(decode(data))
 
 
+# The systems that return ``(text, metadata)``: a crash of one of them still counts as a wrong
+# title (and unexplained lost paragraphs), as a crash counts as an empty text for every system.
+METADATA_SYSTEMS = frozenset(
+    {
+        "cleaner",
+        "cleaner-rules",
+        "cleaner-model",
+        "cleaner+profile",
+        "cleaner-precision",
+        "cleaner-no-reorder",
+        "cleaner-recall",
+    }
+)
+
 SYSTEMS: dict[str, System] = {
     "cleaner": run_cleaner,
+    "cleaner-rules": run_cleaner_rules,
+    "cleaner-model": run_cleaner_model,
     "cleaner+profile": run_cleaner_profile,
     "cleaner-precision": run_cleaner_precision,
     "cleaner-no-reorder": run_cleaner_no_reorder,
