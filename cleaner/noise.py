@@ -25,46 +25,24 @@ When unsure, a block stays: every rule needs positive evidence of noise.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import replace
 
 from cleaner import patterns, settings
 from cleaner.config import Options
 from cleaner.document import Block, Document
-from cleaner.profile import normalise_line
+from cleaner.text import (
+    STOPWORDS,
+    ends_complete_sentence,
+    ends_sentence,
+    normalise_line,
+    similarity,
+    stopword_ratio,
+    word_count,
+    words,
+)
 
 _NOT_HEADLINE = re.compile(r"@|https?://|www\.|[\[\]{}|]|\.(?:com|org|net)\b")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[IVX]{1,5}|[a-z])[.):]\s")
-
-
-def words(text: str) -> list[str]:
-    return patterns.WORD.findall(text)
-
-
-def word_count(text: str) -> int:
-    """Words, counting scripts written without spaces (Chinese, Japanese) as one word per two
-    characters, so a Japanese sentence is not mistaken for a one-word label."""
-    tokens = words(text)
-    if not patterns.CJK.search(text):
-        return len(tokens)
-    total = 0
-    for token in tokens:
-        cjk = len(patterns.CJK.findall(token))
-        total += 1 + (cjk - 1) // 2 if cjk > 1 else 1
-    return total
-
-
-def ends_sentence(text: str) -> bool:
-    """Ends like a sentence; closing quotes and brackets count only around an ending
-    (a headline in quotes, «Посмотри на красотку», does not end a sentence)."""
-    core = text.rstrip().rstrip(patterns.CLOSERS)
-    return core[-1:] in patterns.TERMINAL
-
-
-def stopword_ratio(tokens: Sequence[str]) -> float:
-    if not tokens:
-        return 0.0
-    return sum(1 for t in tokens if t.lower() in patterns.STOPWORDS) / len(tokens)
 
 
 def is_prose(text: str) -> bool:
@@ -83,7 +61,7 @@ def is_short_sentence(text: str) -> bool:
     return (
         word_count(stripped) >= settings.SHORT_SENTENCE_MIN_WORDS
         and (stripped[:1].isupper() or stripped[:1] in "\"'“‘«„")
-        and stripped.rstrip("\"'”’»)").endswith((".", "!", "?", "…"))
+        and ends_complete_sentence(stripped)
     )
 
 
@@ -104,15 +82,6 @@ def is_headline_like(text: str) -> bool:
         and (text[:1].isalnum() or text[:1] in "\"'“‘«")
         and not _NOT_HEADLINE.search(text)
     )
-
-
-def similarity(a: str, b: str) -> float:
-    """Word-overlap similarity (Dice over lowercase word sets), 0..1."""
-    wa = {w.lower() for w in words(a)}
-    wb = {w.lower() for w in words(b)}
-    if not wa or not wb:
-        return 0.0
-    return 2 * len(wa & wb) / (len(wa) + len(wb))
 
 
 def pattern_reason(text: str, *, user_phrases: frozenset[str] = frozenset()) -> str | None:
@@ -313,7 +282,7 @@ def continues(previous: str, text: str) -> bool:
     if text[:1].islower():
         return True
     tail = words(previous)
-    return bool(tail) and tail[-1].lower() in patterns.STOPWORDS
+    return bool(tail) and tail[-1].lower() in STOPWORDS
 
 
 def units(blocks: list[Block]) -> list[list[Block]]:
@@ -412,7 +381,7 @@ def looks_like_subheading(text: str, following: str) -> bool:
     if " ".join(text.lower().split()).strip(".:!-–— ") in patterns.SUBHEADINGS:
         return True
     content = {
-        w.lower() for w in words(text) if len(w) > 3 and w.lower() not in patterns.STOPWORDS
+        w.lower() for w in words(text) if len(w) > 3 and w.lower() not in STOPWORDS
     }
     following_words = {w.lower() for w in words(following)}
     return bool(content & following_words)

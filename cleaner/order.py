@@ -77,8 +77,8 @@ from cleaner.order_features import (
     analyse,
     opener,
     pair_features,
-    stems,
 )
+from cleaner.text import stems
 
 MODEL_FILE = "order_model.json"
 MIN_UNITS = 3  # with two paragraphs there is no order worth repairing or judging

@@ -14,6 +14,7 @@ informative about position:
 
 The training script (``bench/order/train.py``) and the stage (:mod:`cleaner.order`) both call
 :func:`analyse` and :func:`pair_features`, so training and inference see the same numbers.
+Words, content-word stems and the order stage's stopword list come from :mod:`cleaner.text`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from cleaner import patterns
+from cleaner.text import ORDER_STOPWORDS, STEM, WORD, stems, stems_of
 
 # --- word lists (data): the first word of a unit that points back to something said before ---
 PRONOUN_OPENERS = frozenset(
@@ -74,15 +75,6 @@ SPEECH_VERBS = frozenset(
 )
 SENTENCE_OPENING = '.!?:;"“„«‘(…—–-'  # a capital after these opens a sentence or a quote
 OPENING_QUOTES = "\"“„«‘'‹"
-STOPWORDS = frozenset(
-    """the and for that with this from have has had was were are been will would could should
-    into about after before over their there they them than then what when where which while
-    who whom whose also more most some such only other very just your said says
-    der die das und mit von für auf den dem des ein eine einer eines nicht sich auch ist sind
-    wird wurde werden nach bei aus als wie noch über durch
-    les des une pour dans avec sur par est sont pas plus qui que ont été""".split()
-)
-
 DIGIT = re.compile(r"\d")
 # Two or more capitalised words in a row, the last one a surname-like token.
 # Capitalised tokens only: a name run is broken by anything else between two of them.
@@ -106,12 +98,6 @@ PERSON_BEFORE = re.compile(
 NUMBER_AFTER = re.compile(r"\s+\d")
 ACRONYM_DEFINITION = re.compile(r"\(([A-ZÀ-Þ]{2,8})\)")
 ACRONYM = re.compile(r"\b[A-ZÀ-Þ]{2,8}\b")
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]?\s+(?=[\"“„«‘(]?[A-ZÀ-ÞА-Я0-9])")
-# Abbreviations that end with a dot but do not end a sentence (checked before splitting).
-ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|Nr|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|bzw|ca|Hr|Fr|z\.B|u\.a|d\.h)|\b[A-Z])\.$"
-)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 QUOTE_CHARS = frozenset('"“”„«»')
 # Position regressor cues: a unit's first words, last word, content stems and coarse buckets of
@@ -121,8 +107,6 @@ CUE_OPENER_WORDS = 2  # cues for the first word and the first two words
 CUE_BUCKETS = (0.0, 0.1, 0.25, 0.5)  # share buckets (title overlap, centrality, shared names)
 CUE_LENGTH_BASE = 2.0  # length cue: log2 of the word count, rounded
 CUE_LENGTH_MAX = 8
-STEM = 5  # words are compared by their first five letters: "Syrian" ~ "Syrians"
-TITLE_WORD_MIN = 4  # shorter title words are mostly function words
 
 UNARY_NAMES = (
     "pronoun_opener",
@@ -184,38 +168,8 @@ class Unit:
     stems: frozenset[str]  # content-word stems
 
 
-def stems(text: str) -> list[str]:
-    """Content-word stems: lowercased words of four letters or more, cut to :data:`STEM`."""
-    return stems_of(patterns.WORD.findall(text.lower()))
-
-
-def stems_of(lowered: list[str]) -> list[str]:
-    """:func:`stems` of words already lowercased."""
-    return [
-        w[:STEM]
-        for w in lowered
-        if len(w) >= TITLE_WORD_MIN and w not in STOPWORDS and not w.isdigit()
-    ]
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences at end punctuation followed by a capital, never after a
-    known abbreviation or an initial. The pieces joined by one space give ``text`` back when the
-    paragraph has single spaces (the extractor normalises runs of spaces)."""
-    pieces: list[str] = []
-    start = 0
-    for match in SENTENCE_END.finditer(text):
-        candidate = text[start : match.start()].rstrip()
-        if ABBREVIATION.search(candidate):
-            continue
-        pieces.append(candidate)
-        start = match.end()
-    pieces.append(text[start:].strip())
-    return [p for p in pieces if p]
-
-
 def _first_word(text: str) -> str:
-    match = patterns.WORD.search(text)
+    match = WORD.search(text)
     return match.group(0).lower() if match else ""
 
 
@@ -247,7 +201,7 @@ def _names(text: str, common: frozenset[str]) -> tuple[frozenset[str], frozenset
             and word[1:2].islower()
             and len(word) >= NAME_MIN
             and lowered not in common
-            and lowered not in STOPWORDS
+            and lowered not in ORDER_STOPWORDS
             and lowered not in PRONOUN_OPENERS
             and lowered not in CONNECTIVE_OPENERS
         )
@@ -278,7 +232,7 @@ def _entities(text: str) -> frozenset[str]:
         if match.start() == 0 or (before and before[-1] in SENTENCE_OPENING):
             continue
         word = match.group(0).lower()
-        if len(word) >= 3 and word not in STOPWORDS:
+        if len(word) >= 3 and word not in ORDER_STOPWORDS:
             found.add(word[:STEM])
     return frozenset(found)
 
@@ -304,8 +258,8 @@ def _analysed(
 ) -> list[tuple[list[tuple[str, float]], Unit | None]]:
     """Cues and (when ``with_units``) the :class:`Unit` of every unit of one document."""
     title_stems = set(stems(title or ""))
-    tokens = [patterns.WORD.findall(text) for text in texts]
-    title_tokens = patterns.WORD.findall(title or "")
+    tokens = [WORD.findall(text) for text in texts]
+    title_tokens = WORD.findall(title or "")
     common = frozenset(w for words in (*tokens, title_tokens) for w in words if w[:1].islower())
     raw = []
     for text in texts:

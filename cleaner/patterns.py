@@ -261,28 +261,6 @@ MONTHS: tuple[str, ...] = (
     "августа", "сентября", "октября", "ноября", "декабря",
 )
 
-# Function words per language: prose has many, labels and menus few.
-STOPWORDS: frozenset[str] = frozenset(
-    """a an the and or but of to in on at for with from by as is are was were be been has have had
-    it its this that these those he she they we you i his her their our not no will would can could
-    said says who which what when where there than then also about after before over into more
-    der die das und oder aber den dem des ein eine einer eines einem ist sind war waren wird werden
-    hat haben nicht mit von zu im auf für sich auch als bei nach aus wie es sie er wir ich dass
-    le la les un une des et ou mais de du dans sur pour avec par est sont était il elle ils nous
-    vous je que qui ne pas au aux ce cette ces se son sa ses leur plus
-    el los las una unos unas y o pero del en con por para es son fue está lo su sus que como más
-    se al no ha
-    os um uma e ou mas do da dos das em no na nos nas com por para é são foi que não ao seu sua
-    il lo gli le uno una e o ma di del della dei delle in con su per è sono era che non si al
-    и в во не на с со что как а но по к у из за от для это он она они мы вы я же бы был была
-    было были""".split()
-)
-
-TERMINAL = ".!?…:;。！？"
-CLOSERS = "\"'”’»)]」』）"
-# Han ideographs and Japanese kana: scripts written without spaces between words.
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
 _BULLETS = "•·|–—-*>»«›‹►▶■□●◦→"
 
 
@@ -316,7 +294,6 @@ MONTH_PATTERN = re.compile(
 DATE_NUMERIC = re.compile(
     r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d\d\b"
 )
-WORD = re.compile(r"\w+", re.UNICODE)
 
 # A block that is nothing but links, addresses or handles ("twitter.com/someone",
 # "name@paper.com", "https://..."): contact lines and stray link text, never article prose.

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.errors import ConfigError
+from cleaner.text import ends_with_full_stop, normalise_line
 
-_EDGE = re.compile(r"^\W+|\W+$")
 PROFILE_FORMAT = "cleaner-profile/1"
-_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
 # Configuration files (a profile, a pyproject, a phrase file) are small; the cap keeps a wrong
 # path (/dev/zero, a multi-gigabyte dump) from filling memory before the parser says no.
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
@@ -61,11 +59,6 @@ def read_config_text(path: Path, what: str) -> str:
     except UnicodeDecodeError as exc:
         raise config_error(path, what, f"not UTF-8 (byte {exc.start}: {exc.reason})") from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def normalise_line(text: str) -> str:
-    """The form in which lines are compared: lowercase, single spaces, no edge punctuation."""
-    return " ".join(_EDGE.sub("", text).lower().split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +115,7 @@ def candidate_lines(text: str, *, max_words: int) -> set[str]:
     """The distinct normalised lines of one file that may count as boilerplate."""
     found = set()
     for line in text.splitlines():
-        if line.rstrip().endswith(_SENTENCE_END):
+        if ends_with_full_stop(line):
             continue  # "He said." recurs because it is language, not chrome
         norm = normalise_line(line)
         if norm and len(norm.split()) <= max_words:

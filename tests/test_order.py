@@ -35,9 +35,9 @@ from cleaner.order_features import (
     Lexicon,
     analyse,
     predict_position,
-    split_sentences,
     unit_cues,
 )
+from cleaner.text import split_sentences
 from tests.conftest import DATA, FIXTURES
 
 ORDER_DATA = DATA / "order"

@@ -13,12 +13,7 @@ from cleaner.profile import (
     Profile,
     candidate_lines,
     learn,
-    normalise_line,
 )
-
-
-def test_normalise_line() -> None:
-    assert normalise_line("  » Most Read — ") == "most read"
 
 
 def test_candidate_lines_skip_sentences_and_long_lines() -> None:

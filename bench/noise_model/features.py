@@ -19,13 +19,11 @@ import math
 import re
 from collections import Counter
 
-from cleaner import patterns
 from cleaner.config import Options
 from cleaner.document import Block, Decoded, Document
 from cleaner.noise import (
     byline_author,
     continues,
-    ends_sentence,
     is_dateline,
     is_headline_like,
     is_prose,
@@ -33,11 +31,9 @@ from cleaner.noise import (
     main_run,
     pattern_reason,
     remove_noise,
-    similarity,
     units,
-    word_count,
-    words,
 )
+from cleaner.text import ends_sentence, similarity, stopword_ratio, word_count, words
 
 _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|co\.uk)\b", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright|all rights reserved", re.IGNORECASE)
@@ -133,7 +129,7 @@ def _word_shape(text: str) -> tuple[int, float, float, float]:
     n = word_count(text)
     if not tokens:
         return n, 0.0, 0.0, 0.0
-    stop = sum(1 for t in tokens if t.lower() in patterns.STOPWORDS) / len(tokens)
+    stop = stopword_ratio(tokens)
     caps = sum(1 for t in tokens if t[:1].isupper()) / len(tokens)
     chars = [c for c in text if not c.isspace()]
     digits = sum(1 for c in chars if c.isdigit()) / len(chars) if chars else 0.0

@@ -47,8 +47,8 @@ from cleaner.document import Document
 from cleaner.extract import extract
 from cleaner.noise import remove_noise
 from cleaner.order import kendall_tau, repair_order
-from cleaner.order_features import split_sentences, stems
 from cleaner.read import read
+from cleaner.text import split_sentences, stems
 from cleaner.version import __version__
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "order.json"

@@ -65,9 +65,9 @@ from cleaner.order_features import (
     analyse,
     features,
     opener,
-    stems,
     unit_cues,
 )
+from cleaner.text import stems
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "cleaner" / "data" / "order_model.json"
 MAX_PAIRS_PER_DOC = 300  # long articles would otherwise dominate the fit
