@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint eval gate check-metric eval-order train-order bench clean-out help
+.PHONY: setup run test lint eval gate check-metric eval-order train-order train-noise bench clean-out help
 
 help:
 	@echo "make run     set up, then clean fixtures/inputs into out/"
@@ -14,6 +14,7 @@ help:
 	@echo "make gate    the quality gate alone (pinned subset, floors), with its table"
 	@echo "make eval-order   score the order stage on shuffled held-out gold articles"
 	@echo "make train-order  re-train the order model (cleaner/data/order_model.json)"
+	@echo "make train-noise  re-train the text-mode line model (cleaner/data/text_model.json)"
 	@echo "make bench   throughput, no-op re-run, peak memory and per-stage time"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -49,6 +50,11 @@ eval-order: $(STAMP)
 
 train-order: $(STAMP)
 	$(BIN)/python -m bench.order.train
+
+# scikit-learn and numpy are for training only: installed here, not by setup.
+train-noise: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[train]'
+	$(BIN)/python -m bench.textmode.train
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.speed

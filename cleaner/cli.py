@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cleaner import batch, settings
-from cleaner.config import Options, load_pyproject, read_noise_phrases
+from cleaner.config import TEXT_NOISE, Options, load_pyproject, read_noise_phrases
 from cleaner.errors import CleanerError, ConfigError, InputError, Interrupted
 from cleaner.profile import Profile
 from cleaner.progress import Feedback
@@ -103,6 +103,13 @@ NoReorderOption = Annotated[
         "--no-reorder", help="Skip the order stage (do not repair a scrambled paragraph order)."
     ),
 ]
+TextNoiseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--text-noise",
+        help="How plain text is cleaned: model+rules (default) | model | rules.",
+    ),
+]
 DropOfftopicOption = Annotated[
     bool,
     typer.Option(
@@ -121,6 +128,7 @@ def build_options(
     *,
     no_reorder: bool = False,
     drop_offtopic: bool = False,
+    text_noise: str | None = None,
 ) -> Options:
     """Options from, in rising priority: defaults, [tool.cleaner] of a pyproject, flags."""
     values: dict[str, Any] = {}
@@ -145,6 +153,10 @@ def build_options(
         values["reorder"] = False
     if drop_offtopic:
         values["drop_offtopic"] = True
+    if text_noise is not None:
+        if text_noise not in TEXT_NOISE:
+            raise ConfigError(f"--text-noise must be {' | '.join(TEXT_NOISE)}, not {text_noise!r}")
+        values["text_noise"] = text_noise
     return Options().merged(**values)
 
 
@@ -174,6 +186,7 @@ def _options_or_exit(
     *,
     no_reorder: bool,
     drop_offtopic: bool,
+    text_noise: str | None = None,
 ) -> Options:
     try:
         return build_options(
@@ -184,6 +197,7 @@ def _options_or_exit(
             profile,
             no_reorder=no_reorder,
             drop_offtopic=drop_offtopic,
+            text_noise=text_noise,
         )
     except ConfigError as exc:
         _err(f"error: {exc}")
@@ -261,6 +275,7 @@ def clean(
     no_noise: NoNoiseOption = False,
     no_reorder: NoReorderOption = False,
     drop_offtopic: DropOfftopicOption = False,
+    text_noise: TextNoiseOption = None,
     config: ConfigOption = None,
     profile: ProfileOption = None,
     no_batch_profile: Annotated[
@@ -308,6 +323,7 @@ def clean(
         profile,
         no_reorder=no_reorder,
         drop_offtopic=drop_offtopic,
+        text_noise=text_noise,
     )
     if output_format not in ("files", "jsonl"):
         _err(f"error: --format must be files or jsonl, not {output_format!r}")
@@ -472,7 +488,7 @@ def format_explanation(result: CleanResult) -> str:
     lines = []
     for block in result.blocks:
         decision = "KEEP" if block.keep else "DROP"
-        reason = block.reason or ""
+        reason = block.reason or ("joined to the line before" if block.glue is not None else "")
         first, *more = block.text.split("\n")
         text = first if len(first) <= 100 else first[:99] + "…"
         if more:
@@ -498,6 +514,7 @@ def explain_command(
     no_noise: NoNoiseOption = False,
     no_reorder: NoReorderOption = False,
     drop_offtopic: DropOfftopicOption = False,
+    text_noise: TextNoiseOption = None,
     config: ConfigOption = None,
     profile: ProfileOption = None,
 ) -> None:
@@ -512,6 +529,7 @@ def explain_command(
         profile,
         no_reorder=no_reorder,
         drop_offtopic=drop_offtopic,
+        text_noise=text_noise,
     )
     try:
         data, name = _read_input(path, options.max_bytes)

@@ -21,6 +21,8 @@ from cleaner.profile import Profile, config_error, read_config_text, shown
 
 Favor = Literal["balanced", "precision", "recall"]
 FAVORS: tuple[Favor, ...] = ("balanced", "precision", "recall")
+TextNoise = Literal["model+rules", "model", "rules"]
+TEXT_NOISE: tuple[TextNoise, ...] = ("model+rules", "model", "rules")
 
 
 @cache
@@ -58,6 +60,9 @@ class Options:
             HTML pages keep their published (DOM) order.
         drop_offtopic: drop paragraphs the order stage flags as spliced in from another story
             (by default they are only flagged in the metadata).
+        text_noise: how plain-text inputs are cleaned: ``model`` scores every line with the
+            shipped line model (:mod:`cleaner.textmode`), ``rules`` uses the hand-written rules
+            alone, ``model+rules`` lets the model decide and the pattern lists veto.
     """
 
     favor: Favor = "balanced"
@@ -69,6 +74,7 @@ class Options:
     profile: Profile | None = None
     reorder: bool = True
     drop_offtopic: bool = False
+    text_noise: TextNoise = "model+rules"
 
     def fingerprint(self) -> str:
         """A short stable hash of every option, and of the models shipped in ``cleaner/data``
@@ -100,7 +106,8 @@ def read_noise_phrases(path: Path) -> tuple[str, ...]:
 def load_pyproject(path: Path) -> dict[str, Any]:
     """Return the ``[tool.cleaner]`` table of a pyproject file ({} when absent).
 
-    Recognised keys: ``favor``, ``include_tables``, ``remove_noise``, ``noise_phrases`` (a list of
+    Recognised keys: ``favor``, ``include_tables``, ``remove_noise``, ``text_noise``,
+    ``noise_phrases`` (a list of
     strings) and ``noise_phrases_file`` (a path relative to the pyproject). Anything wrong is a
     ConfigError of one line naming the file.
     """
@@ -158,6 +165,11 @@ def _option(path: Path, key: str, value: object) -> object:
     if key == "favor":
         if value not in FAVORS:
             raise ConfigError(f"{shown(path)}: tool.cleaner.favor must be {'|'.join(FAVORS)}")
+        return value
+    if key == "text_noise":
+        if value not in TEXT_NOISE:
+            choices = " | ".join(TEXT_NOISE)
+            raise ConfigError(f"{shown(path)}: tool.cleaner.text_noise must be {choices}")
         return value
     if key in ("include_tables", "remove_noise"):
         if not isinstance(value, bool):

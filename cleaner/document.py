@@ -20,7 +20,9 @@ class Block:
 
     ``para`` groups blocks that were one paragraph of the input (lines of one text paragraph);
     the writer joins kept blocks of one paragraph with a newline and paragraphs with a blank line,
-    so a kept paragraph comes out exactly as it went in.
+    so a kept paragraph comes out exactly as it went in. ``glue`` is set on a line that a
+    scraper split off the sentence before it: the writer puts it on the previous line's end,
+    after this string (a space, or nothing before a comma), instead of on a line of its own.
     """
 
     index: int
@@ -29,6 +31,7 @@ class Block:
     para: int = 0
     keep: bool = True
     reason: str | None = None
+    glue: str | None = None
 
     def drop(self, reason: str) -> Block:
         """Return this block marked as removed, with the reason ``explain`` will show."""
@@ -91,7 +94,9 @@ def render_text(blocks: list[Block]) -> str:
     parts: list[str] = []
     previous: int | None = None
     for block in blocks:
-        if parts:
+        if parts and block.glue is not None and block.para == previous:
+            parts.append(block.glue)
+        elif parts:
             parts.append("\n" if block.para == previous else "\n\n")
         parts.append(block.text)
         previous = block.para

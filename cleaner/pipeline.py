@@ -23,9 +23,11 @@ from cleaner.document import Block, Decoded, Document, render_text
 from cleaner.errors import InputError
 from cleaner.extract import extract
 from cleaner.language import add_language
-from cleaner.noise import remove_noise, words
+from cleaner.noise import remove_noise
 from cleaner.order import repair_order
 from cleaner.read import read
+from cleaner.text import words
+from cleaner.textmode.stage import remove_text_noise
 from cleaner.version import __version__
 
 DEFAULT_OPTIONS = Options()
@@ -68,7 +70,14 @@ def run_stages(data: bytes | str | Decoded, *, name: str, options: Options) -> D
         # document's metadata depend on the process it ran in.
         warnings.simplefilter("always")
         doc = _stages(data, name=name, options=options)
-    lines = dict.fromkeys(_warning_line(w.category, w.message) for w in caught)
+    # A ResourceWarning comes from the garbage collector finalising some object of the process
+    # (a pipe the caller left open), at whatever moment it runs: not about this document, and
+    # recording it would make the metadata depend on timing.
+    lines = dict.fromkeys(
+        _warning_line(w.category, w.message)
+        for w in caught
+        if not issubclass(w.category, ResourceWarning)
+    )
     return replace(doc, warnings=(*doc.warnings, *lines)) if lines else doc
 
 
@@ -78,7 +87,10 @@ def _stages(data: bytes | str | Decoded, *, name: str, options: Options) -> Docu
     else:
         decoded = read(data, name=name, max_bytes=options.max_bytes)
     doc = extract(decoded, source=name, options=options)
-    doc = remove_noise(doc, options=options)
+    if doc.decoded.kind == "text":
+        doc = remove_text_noise(doc, options=options)
+    else:
+        doc = remove_noise(doc, options=options)
     if not options.reorder:
         doc = doc.note(settings.ORDER_OFF_NOTE)
     elif doc.decoded.kind == "html":

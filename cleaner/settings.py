@@ -55,6 +55,21 @@ CREDIT_MAX_WORDS = 25
 # Shown by `explain` when a plain text is left untouched because it shows no sign of scraping
 # (it opens with prose and no pattern matches): gold article text fed back in must come out as
 # it went in, and the structural trims cannot tell its subheadings from inserted labels.
+# Text mode, model+rules (cleaner.textmode.stage._combine): a line the rules drop is kept when
+# the line model's noise probability is under TEXT_RESCUE_BELOW, a line they keep goes when it
+# is over TEXT_DROP_ABOVE. Chosen on ScrapingHub's text corpora (`python -m bench.eval --corpus
+# sh-gold sh-seed sh-naive --limit 150`, no untuned page): rescue 0.1 / drop 0.9 gave naive F1
+# .868, seed-style .978, gold fed back .933; the training variants' own optimum (rescue 0.5)
+# lost precision on naive text (F1 .834).
+TEXT_RESCUE_BELOW = 0.1
+TEXT_DROP_ABOVE = 0.9
+MODEL_CLEAN_NOTE = "text looks clean (no line reaches the line model's noise bound): left as it is"
+MODEL_CLEAN_JOINED_NOTE = (
+    "text looks clean: every line kept, lines split inside a sentence joined again"
+)
+MODEL_TITLED_CLEAN_NOTE = (
+    "text looks clean under its headline: the headline went to the title, the rest is as it was"
+)
 CLEAN_TEXT_NOTE = "text looks clean (opens with prose, no noise pattern): left as it is"
 
 # The order stage runs on plain text only. An HTML page's DOM order is the order it was published
