@@ -188,3 +188,20 @@ def test_order_stage_runs_on_text_only() -> None:
     off = clean(page.encode(), name="page.html", options=Options(reorder=False))
     assert off.metadata["order"] is None
     assert cleaner_settings.ORDER_OFF_NOTE in off.document.notes
+
+
+def test_a_resource_warning_from_the_garbage_collector_is_not_the_documents(
+    article_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the caller left open may be finalised while a document is cleaned; its
+    ResourceWarning says nothing about that document and would make metadata depend on timing."""
+    import cleaner.pipeline as pipeline
+
+    real = pipeline._stages
+
+    def stages_with_a_collected_file(*args: object, **kwargs: object) -> object:
+        warnings.warn("unclosed file <_io.BufferedReader name=3>", ResourceWarning, stacklevel=1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_stages", stages_with_a_collected_file)
+    assert clean(article_text, name="a.txt").metadata["warnings"] == []
