@@ -25,19 +25,25 @@ When unsure, a block stays: every rule needs positive evidence of noise.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
+from operator import attrgetter
+from typing import Any
 
 from cleaner import patterns, settings
 from cleaner.config import Options
 from cleaner.document import Block, Document
 from cleaner.text import (
     STOPWORDS,
+    WordFacts,
     ends_complete_sentence,
     ends_sentence,
+    line_memo,
     normalise_line,
     similarity,
     stopword_ratio,
+    token_count,
     word_count,
+    word_facts,
     words,
 )
 
@@ -47,11 +53,18 @@ _NUMBERED = re.compile(r"^\s*(?:\d{1,3}|[IVX]{1,5}|[a-z])[.):]\s")
 
 def is_prose(text: str) -> bool:
     """Does this read like article prose (a sentence), as opposed to a label, menu or title?"""
-    tokens = words(text)
-    n = word_count(text)
+    return _prose(text, word_facts(text))
+
+
+def _prose(text: str, facts: WordFacts) -> bool:
+    """:func:`is_prose`, given the text's facts (callers that hold them skip a lookup)."""
+    n = facts.word_count
     if n >= settings.PROSE_LONG_WORDS:
-        return stopword_ratio(tokens) >= settings.PROSE_MIN_STOPWORD_RATIO or ends_sentence(text)
-    return n >= settings.PROSE_MIN_WORDS and ends_sentence(text)
+        # the cheap test first: the stopword share needs the words themselves
+        return facts.sentence_end or (
+            stopword_ratio(words(text)) >= settings.PROSE_MIN_STOPWORD_RATIO
+        )
+    return n >= settings.PROSE_MIN_WORDS and facts.sentence_end
 
 
 def is_short_sentence(text: str) -> bool:
@@ -59,7 +72,7 @@ def is_short_sentence(text: str) -> bool:
     a sentence ending last, at least a few words. Articles end on these; menus rarely do."""
     stripped = text.strip()
     return (
-        word_count(stripped) >= settings.SHORT_SENTENCE_MIN_WORDS
+        word_facts(stripped).word_count >= settings.SHORT_SENTENCE_MIN_WORDS
         and (stripped[:1].isupper() or stripped[:1] in "\"'“‘«„")
         and ends_complete_sentence(stripped)
     )
@@ -67,7 +80,7 @@ def is_short_sentence(text: str) -> bool:
 
 def is_title_like(text: str) -> bool:
     """A headline: a few words on one line, not ending like a sentence (? and ! allowed)."""
-    n = len(words(text))
+    n = word_facts(text).tokens
     if not settings.TITLE_MIN_WORDS <= n <= settings.TITLE_MAX_WORDS or "\n" in text:
         return False
     stripped = text.rstrip()
@@ -88,20 +101,30 @@ def pattern_reason(text: str, *, user_phrases: frozenset[str] = frozenset()) -> 
     """The reason a block is noise by the pattern lists alone, or None."""
     if user_phrases and normalise_line(text) in user_phrases:
         return "user phrase"
+    return _pattern_reason(text)
+
+
+@line_memo
+def _pattern_reason(text: str) -> str | None:
+    """:func:`pattern_reason` without user phrases: a function of the text alone."""
     if "\n" in text:
         return None
-    for reason, regex in patterns.LABEL_PATTERNS:
-        if regex.match(text):
-            return reason
-    n = len(words(text))
-    if n <= settings.FOOTER_MAX_WORDS and patterns.FOOTER_PHRASES.search(text):
+    if patterns.ANY_LABEL.match(text):
+        for reason, regex in patterns.LABEL_PATTERNS:
+            if regex.match(text):
+                return reason
+    n = word_facts(text).tokens
+    if (
+        patterns.FOOTER_MIN_WORDS <= n <= settings.FOOTER_MAX_WORDS
+        and _has_footer_phrase(text)
+    ):
         return "copyright/footer"
     if n <= settings.CREDIT_MAX_WORDS and (
         patterns.CONTRIBUTED_CREDIT.search(text)
         or (patterns.REPORTING_CREDIT.match(text) and not is_prose(text))
     ):
         return "reporting credit"
-    if n <= settings.PREFIX_MAX_WORDS:
+    if n <= settings.PREFIX_MAX_WORDS and patterns.ANY_PREFIX.match(text):
         prose = is_prose(text)
         for reason, regex in patterns.PREFIX_PATTERNS:
             if reason == "byline" or (prose and reason not in patterns.PREFIX_EVEN_IF_PROSE):
@@ -109,6 +132,20 @@ def pattern_reason(text: str, *, user_phrases: frozenset[str] = frozenset()) -> 
             if regex.match(text):
                 return reason
     return None
+
+
+def _has_footer_phrase(text: str) -> bool:
+    """Does a footer phrase stand anywhere in the text ("... All Rights Reserved.")?
+
+    Most lines are ASCII, and for those a case-insensitive match is a substring of the
+    lowercased text (the regex engine's extra case equivalences, such as "s" and "ſ", pair an
+    ASCII letter only with non-ASCII ones): several times cheaper than the search, which tries
+    the pattern at every position. A test checks that both agree.
+    """
+    if text.isascii():
+        lowered = text.lower()
+        return any(phrase in lowered for phrase in patterns.ASCII_FOOTER_PHRASES)
+    return bool(patterns.FOOTER_PHRASES.search(text))
 
 
 def byline_author(text: str) -> str | None:
@@ -131,16 +168,27 @@ def byline_author(text: str) -> str | None:
 
 def is_dateline(text: str) -> bool:
     """A line that only carries a date or time ("Nov 19, 2019, 10:31 pm", "Updated 2 hours ago")."""
-    if "\n" in text:
-        return False
+    facts = word_facts(text)
+    # Both tests of _dated need a number among the words (a date's digits are words of their
+    # own: the regexes bound them with \b), and most lines have none.
+    return (
+        "\n" not in text
+        and 0 < facts.tokens <= settings.DATELINE_MAX_WORDS
+        and facts.number
+        and _dated(text)
+    )
+
+
+@line_memo
+def _dated(text: str) -> bool:
+    """The date tests of :func:`is_dateline` (its slow part: month and marker searches)."""
     tokens = words(text)
-    if not tokens or len(tokens) > settings.DATELINE_MAX_WORDS:
-        return False
     has_date = bool(patterns.DATE_NUMERIC.search(text)) and bool(
         patterns.MONTH_PATTERN.search(text) or re.search(r"\d[./-]\d|\d:\d", text)
     )
-    marker = bool(patterns.DATELINE_PATTERN.search(text))
-    if not (has_date or (marker and any(t.isdigit() for t in tokens))):
+    if not has_date and not (
+        patterns.DATELINE_PATTERN.search(text) and any(t.isdigit() for t in tokens)
+    ):
         return False
     # Everything else on the line must be date vocabulary, numbers or short glue words.
     other = [
@@ -157,8 +205,21 @@ def _mark(doc: Document, changes: dict[int, str]) -> Document:
     if not changes:
         return doc
     return doc.with_blocks(
-        [b.drop(changes[b.index]) if b.index in changes else b for b in doc.blocks]
+        [_dropped(b, changes[b.index]) if b.index in changes else b for b in doc.blocks]
     )
+
+
+_BLOCK_FIELDS = tuple(f.name for f in fields(Block))
+_block_values = attrgetter(*_BLOCK_FIELDS)
+_KEEP, _REASON = _BLOCK_FIELDS.index("keep"), _BLOCK_FIELDS.index("reason")
+
+
+def _dropped(block: Block, reason: str) -> Block:
+    """``block.drop(reason)`` at half the cost: ``dataclasses.replace`` inspects the fields on
+    every call, and text mode drops most lines of a page (a test checks that both agree)."""
+    values: list[Any] = list(_block_values(block))
+    values[_KEEP], values[_REASON] = False, reason
+    return Block(*values)
 
 
 def drop_patterns(doc: Document, *, options: Options) -> Document:
@@ -246,7 +307,7 @@ def _repeats_title(text: str, title: str) -> bool:
     """Is this block the page title again? Similar and title-like, or the same words outright
     (a headline may end in a period: "... Why You Shouldn't Worry.")."""
     score = similarity(text, title)
-    if score >= settings.TITLE_SAME and len(words(text)) <= settings.TITLE_MAX_WORDS:
+    if score >= settings.TITLE_SAME and token_count(text) <= settings.TITLE_MAX_WORDS:
         return True
     return score >= settings.TITLE_SIMILARITY and is_title_like(text)
 
@@ -277,12 +338,10 @@ def continues(previous: str, text: str) -> bool:
     end a sentence, and either this line starts in lowercase or the previous one ends on a
     function word ("the", "of", "und"...).
     """
-    if ends_sentence(previous) or not text:
+    facts = word_facts(previous)
+    if facts.sentence_end or not text:
         return False
-    if text[:1].islower():
-        return True
-    tail = words(previous)
-    return bool(tail) and tail[-1].lower() in STOPWORDS
+    return text[:1].islower() or facts.function_end
 
 
 def units(blocks: list[Block]) -> list[list[Block]]:
@@ -304,11 +363,18 @@ def _unit_value(group: list[Block]) -> float:
     kept = [b for b in group if b.keep]
     if not kept:
         return -settings.RUN_LABEL_PENALTY
-    text = " ".join(b.text for b in kept)
-    n = word_count(text)
-    if is_prose(text) or any(is_prose(b.text) for b in kept):
+    if len(kept) == 1:  # most units are one line
+        text = kept[0].text
+        facts = word_facts(text)
+        prose = _prose(text, facts)
+    else:
+        text = " ".join([b.text for b in kept])
+        facts = word_facts(text)
+        prose = _prose(text, facts) or any(is_prose(b.text) for b in kept)
+    n = facts.word_count
+    if prose:
         return float(n)
-    if is_short_sentence(text):
+    if n >= settings.SHORT_SENTENCE_MIN_WORDS and is_short_sentence(text):
         return settings.RUN_SHORT_SENTENCE_WEIGHT * n
     if len(kept) > 1:
         return settings.RUN_LIST_WEIGHT * n
@@ -362,9 +428,10 @@ def drop_inline_labels(doc: Document) -> Document:
         if len(group) != 1:
             continue
         text = group[0].text
+        facts = word_facts(text)
         if (
-            len(words(text)) <= settings.INLINE_LABEL_MAX_WORDS
-            and not ends_sentence(text)
+            facts.tokens <= settings.INLINE_LABEL_MAX_WORDS
+            and not facts.sentence_end
             and not looks_like_subheading(text, " ".join(b.text for b in groups[gi + 1]))
         ):
             changes[group[0].index] = "short label inside the article"
@@ -383,8 +450,8 @@ def looks_like_subheading(text: str, following: str) -> bool:
     content = {
         w.lower() for w in words(text) if len(w) > 3 and w.lower() not in STOPWORDS
     }
-    following_words = {w.lower() for w in words(following)}
-    return bool(content & following_words)
+    # stops at the first shared word (a paragraph can be long)
+    return bool(content) and any(w.lower() in content for w in words(following))
 
 
 def drop_trailing_headlines(doc: Document) -> Document:

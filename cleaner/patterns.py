@@ -204,11 +204,10 @@ PREFIXES: dict[str, tuple[str, ...]] = {
 
 # Phrases that mark a short block as a footer wherever they stand in it
 # ("2025 ABC, Inc., WABC-TV New York. All Rights Reserved.").
-FOOTER_PHRASES = re.compile(
-    r"all rights reserved|alle rechte vorbehalten|tous droits réservés|"
-    r"todos los derechos reservados|todos os direitos reservados|tutti i diritti riservati|"
-    r"все права защищены",
-    re.IGNORECASE,
+_FOOTERS: tuple[str, ...] = (
+    "all rights reserved", "alle rechte vorbehalten", "tous droits réservés",
+    "todos los derechos reservados", "todos os direitos reservados", "tutti i diritti riservati",
+    "все права защищены",
 )
 
 # Section headings that articles of every kind use ("Conclusion", "Pros", "Fazit"): a short
@@ -264,33 +263,75 @@ MONTHS: tuple[str, ...] = (
 _BULLETS = "•·|–—-*>»«›‹►▶■□●◦→"
 
 
-def _label_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    body = "|".join(sorted((re.escape(p) for p in phrases), key=len, reverse=True))
-    edge = rf"[\s{re.escape(_BULLETS)}:.!?()\[\]]*"
-    count = r"(?:\s*\(?\d[\d.,kKmM]*\)?)?"
-    return re.compile(rf"^{edge}(?:{body}){count}{edge}$", re.IGNORECASE)
+# The frame around a label: bullets and punctuation at either edge, an optional count after it.
+_LABEL_EDGE = rf"[\s{re.escape(_BULLETS)}:.!?()\[\]]*"
+_LABEL_COUNT = r"(?:\s*\(?\d[\d.,kKmM]*\)?)?"
 
 
-def _prefix_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    body = "|".join(sorted((re.escape(p) for p in phrases), key=len, reverse=True))
+_Node = dict[str, "_Node"]  # a trie of phrases: next character -> rest ("" marks an end)
+
+
+def _longest_first(phrases: tuple[str, ...]) -> str:
+    """The phrases as one alternation, longest first (so a match ends as late as it can)."""
+    return "|".join(sorted((re.escape(p) for p in phrases), key=len, reverse=True))
+
+
+def _trie(phrases: tuple[str, ...]) -> str:
+    """The phrases as one alternation with common beginnings factored out ("share", "share
+    this", "shared" -> "share(?:\\ this|d)?"), for speed: the regex engine tries a few branches
+    per position instead of every phrase in turn. It matches what :func:`_longest_first` does,
+    and where it does: sibling branches begin with letters that differ even ignoring case, so
+    the phrases that fit at one position are prefixes of each other, and the greedy ``?`` tries
+    the longest first (tests/test_noise.py checks the letters of the lists here)."""
+    root: _Node = {}
+    for phrase in phrases:
+        node = root
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a phrase ends here
+    return _trie_body(root)
+
+
+def _trie_body(node: _Node) -> str:
+    branches = [re.escape(char) + _trie_body(node[char]) for char in sorted(node) if char]
+    if not branches:
+        return ""
+    if len(branches) == 1 and "" not in node:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+
+def _label_regex(body: str) -> re.Pattern[str]:
+    return re.compile(rf"^{_LABEL_EDGE}(?:{body}){_LABEL_COUNT}{_LABEL_EDGE}$", re.IGNORECASE)
+
+
+def _prefix_regex(body: str) -> re.Pattern[str]:
     return re.compile(rf"^[\s{re.escape(_BULLETS)}]*(?:{body})", re.IGNORECASE)
 
 
 LABEL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, _label_regex(phrases)) for reason, phrases in LABELS.items()
+    (reason, _label_regex(_longest_first(phrases))) for reason, phrases in LABELS.items()
 )
 PREFIX_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, _prefix_regex(phrases)) for reason, phrases in PREFIXES.items()
+    (reason, _prefix_regex(_longest_first(phrases))) for reason, phrases in PREFIXES.items()
 )
-DATELINE_PATTERN = re.compile(
-    r"\b(?:" + "|".join(re.escape(w) for w in sorted(DATELINE_WORDS, key=len, reverse=True))
-    + r")\b",
-    re.IGNORECASE,
+# Prefilters: one regex that matches exactly when some pattern above does (the union of their
+# phrases in the same frame), so the per-reason loop runs only on the few blocks that are noise.
+# Bylines are left out: ``pattern_reason`` never reports them.
+ANY_LABEL = _label_regex(_trie(tuple(p for phrases in LABELS.values() for p in phrases)))
+ANY_PREFIX = _prefix_regex(
+    _trie(tuple(p for reason, phrases in PREFIXES.items() if reason != "byline" for p in phrases))
 )
-MONTH_PATTERN = re.compile(
-    r"\b(?:" + "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True)) + r")\.?\b",
-    re.IGNORECASE,
-)
+# Searched for anywhere in a line, so built as tries: a case-insensitive search tries the
+# pattern at every position, and a trie fails there after a few branches, not after each phrase.
+DATELINE_PATTERN = re.compile(r"\b(?:" + _trie(DATELINE_WORDS) + r")\b", re.IGNORECASE)
+MONTH_PATTERN = re.compile(r"\b(?:" + _trie(MONTHS) + r")\.?\b", re.IGNORECASE)
+FOOTER_PHRASES = re.compile(_trie(_FOOTERS), re.IGNORECASE)
+# The phrases an ASCII line can hold, for a substring test (noise._has_footer_phrase).
+ASCII_FOOTER_PHRASES = tuple(p.lower() for p in _FOOTERS if p.isascii())
+# A footer phrase spans at least this many words of a block: a cheap test before the search
+# (which would mostly meet one-word lines).
+FOOTER_MIN_WORDS = min(len(re.findall(r"\w+", p)) for p in _FOOTERS)
 DATE_NUMERIC = re.compile(
     r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d\d\b"
 )

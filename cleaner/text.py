@@ -12,7 +12,66 @@ Data and pure functions only; nothing here imports the rest of the package.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, TypeVar
+
+_T = TypeVar("_T")
+
+# --- memos ------------------------------------------------------------------------------------
+
+# The noise rules ask the same questions of one line many times (a line is a block, part of a
+# unit and a neighbour; the text mode's line model asks again) and the lines of a site's menus
+# recur from file to file, so the facts of one line are memoised per process. Memory is
+# bounded: a memo holds at most MEMO_ENTRIES texts of MEMO_CHARS characters in all (when full,
+# it starts again empty: most reuse is within one document), and a text longer than
+# MEMO_MAX_CHARS is computed each time (few lines are, and one would crowd out hundreds).
+# Only pure functions of the text are memoised (the settings they read are constants), so a
+# result never depends on what was asked before.
+MEMO_ENTRIES = 1 << 14
+MEMO_CHARS = 1 << 21
+MEMO_MAX_CHARS = 1000
+
+
+class LineMemo(dict[str, _T]):
+    """``memo[text]`` is ``func(text)``, computed on the first lookup (see :data:`MEMO_ENTRIES`).
+
+    A dict rather than ``functools.lru_cache`` behind a wrapper: a lookup that hits runs in C,
+    with no Python call at all, and the noise rules make several per line."""
+
+    def __init__(self, func: Callable[[str], _T]) -> None:
+        super().__init__()
+        self.func = func
+        self.chars = 0
+        _MEMO_CLEARS.append(self.clear)
+
+    def __missing__(self, text: str) -> _T:
+        value = self.func(text)
+        if len(text) <= MEMO_MAX_CHARS:
+            if len(self) >= MEMO_ENTRIES or self.chars + len(text) > MEMO_CHARS:
+                self.clear()
+            self[text] = value
+            self.chars += len(text)
+        return value
+
+    def clear(self) -> None:
+        super().clear()
+        self.chars = 0
+
+
+_MEMO_CLEARS: list[Callable[[], None]] = []
+
+
+def line_memo(func: Callable[[str], _T]) -> Callable[[str], _T]:
+    """Memoise ``func``, a pure function of one line of text, in a :class:`LineMemo` (the
+    result is the memo's bound lookup, so a call that hits stays in C)."""
+    return LineMemo(func).__getitem__
+
+
+def clear_memos() -> None:
+    """Empty every :class:`LineMemo` (for benchmarks that want a cold start)."""
+    for clear in _MEMO_CLEARS:
+        clear()
+
 
 # --- words ------------------------------------------------------------------------------------
 
@@ -28,14 +87,38 @@ def words(text: str) -> list[str]:
 def word_count(text: str) -> int:
     """Words, counting scripts written without spaces (Chinese, Japanese) as one word per two
     characters, so a Japanese sentence is not mistaken for a one-word label."""
+    return word_facts(text).word_count
+
+
+def token_count(text: str) -> int:
+    """``len(words(text))``, memoised (unlike :func:`word_count`, a CJK run is one token)."""
+    return word_facts(text).tokens
+
+
+class WordFacts(NamedTuple):
+    """What the noise rules ask about a line's words, from one pass over them."""
+
+    tokens: int  # len(words(text))
+    word_count: int  # word_count(text)
+    number: bool  # some word is all digits ("2019", "12")
+    function_end: bool  # the last word is one of STOPWORDS ("... the design of the")
+    sentence_end: bool  # ends_sentence(text)
+
+
+@line_memo
+def word_facts(text: str) -> WordFacts:
+    """The :class:`WordFacts` of ``text``, memoised (one pass over its words serves them all)."""
     tokens = words(text)
-    if not CJK.search(text):
-        return len(tokens)
+    number = any(map(str.isdigit, tokens))
+    function_end = bool(tokens) and tokens[-1].lower() in STOPWORDS
+    sentence_end = ends_sentence(text)
+    if text.isascii() or not CJK.search(text):  # isascii is O(1): most lines skip the search
+        return WordFacts(len(tokens), len(tokens), number, function_end, sentence_end)
     total = 0
     for token in tokens:
         cjk = len(CJK.findall(token))
         total += 1 + (cjk - 1) // 2 if cjk > 1 else 1
-    return total
+    return WordFacts(len(tokens), total, number, function_end, sentence_end)
 
 
 # --- sentence ends ----------------------------------------------------------------------------
@@ -49,6 +132,7 @@ TERMINAL = FULL_STOPS + ":;"
 CLOSERS = "\"'”’»)]」』）"
 # The closers a complete short sentence may end with: CLOSERS without ] and the CJK brackets.
 QUOTE_CLOSERS = "\"'”’»)"
+_STOP_TUPLE, _FULL_STOP_TUPLE = tuple(STOPS), tuple(FULL_STOPS)  # for str.endswith
 
 
 def ends_sentence(text: str) -> bool:
@@ -64,7 +148,7 @@ def ends_complete_sentence(text: str) -> bool:
     """Ends a complete sentence (the noise stage's short-sentence test): one of :data:`STOPS`,
     then only :data:`QUOTE_CLOSERS`. Stricter than :func:`ends_sentence`: a colon, a semicolon,
     a CJK stop or a closing square bracket does not count, and an empty text does not end."""
-    return text.rstrip().rstrip(QUOTE_CLOSERS).endswith(tuple(STOPS))
+    return text.rstrip().rstrip(QUOTE_CLOSERS).endswith(_STOP_TUPLE)
 
 
 def ends_with_full_stop(line: str) -> bool:
@@ -72,7 +156,7 @@ def ends_with_full_stop(line: str) -> bool:
     line ending so is language, not page chrome). Unlike :func:`ends_sentence`, no closing quote
     may follow and a colon or semicolon does not count: 'Read more:' and 'Most read »' are
     chrome that recurs from page to page."""
-    return line.rstrip().endswith(tuple(FULL_STOPS))
+    return line.rstrip().endswith(_FULL_STOP_TUPLE)
 
 
 # Where a paragraph breaks into sentences: a stop, at most one closing quote or bracket, space,

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import replace
 
 import pytest
 
-from cleaner import settings
+from cleaner import patterns, settings
 from cleaner.config import Options
 from cleaner.document import Block, Decoded, Document
 from cleaner.extract import text_blocks
 from cleaner.noise import (
+    _dropped,
+    _has_footer_phrase,
     byline_author,
     is_dateline,
     is_prose,
@@ -16,6 +20,7 @@ from cleaner.noise import (
     remove_noise,
     strip_site_name,
 )
+from cleaner.text import clear_memos
 from tests.conftest import read_cases
 
 
@@ -206,3 +211,84 @@ def test_common_section_headings_are_not_inline_labels(heading: str) -> None:
     )
     doc = remove_noise(_doc(text), options=Options())
     assert [b.text for b in doc.blocks if not b.keep] == ["Share"]
+
+
+def _pattern_samples() -> list[str]:
+    """Lines that meet every branch of the pattern prefilters: the case files, each label and
+    prefix phrase in its frame and in other case, and lines that merely contain one."""
+    samples = [text for _, _, text in read_cases("pattern_cases.tsv")]
+    for phrases in (*patterns.LABELS.values(), *patterns.PREFIXES.values()):
+        for phrase in phrases:
+            samples += [phrase, phrase.upper(), f"» {phrase.title()} (12) »", f"{phrase} rest"]
+            samples += [f"The {phrase} is here.", f"{phrase}x", phrase[:-1]]
+    return samples
+
+
+def test_pattern_prefilters_match_exactly_when_a_pattern_does() -> None:
+    for text in _pattern_samples():
+        label = any(regex.match(text) for _, regex in patterns.LABEL_PATTERNS)
+        assert bool(patterns.ANY_LABEL.match(text)) is label, text
+        prefix = any(
+            regex.match(text) for reason, regex in patterns.PREFIX_PATTERNS if reason != "byline"
+        )
+        assert bool(patterns.ANY_PREFIX.match(text)) is prefix, text
+
+
+def _sibling_clashes(phrases: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Pairs of phrases whose trie branches start with letters equal ignoring case."""
+    clashes = []
+    for a, b in itertools.combinations(sorted(set(phrases)), 2):
+        common = min(len(a), len(b))
+        shared = next((i for i in range(common) if a[i] != b[i]), common)
+        if shared < common and re.fullmatch(
+            re.escape(a[shared]), b[shared], re.IGNORECASE
+        ):
+            clashes.append((a, b))
+    return clashes
+
+
+def test_trie_regexes_find_what_the_phrase_lists_do() -> None:
+    """The tries match where and what the longest-first alternation would: that holds while no
+    two sibling branches start with letters that are equal ignoring case ("s" and "ſ")."""
+    lists = [*patterns.LABELS.values(), *patterns.PREFIXES.values(), patterns.MONTHS]
+    lists += [patterns.DATELINE_WORDS, tuple(p for ps in patterns.LABELS.values() for p in ps)]
+    for phrases in lists:
+        assert _sibling_clashes(phrases) == []
+    longest_first = re.compile(
+        r"\b(?:" + patterns._longest_first(patterns.MONTHS) + r")\.?\b", re.IGNORECASE
+    )
+    for text in ["Nov. 19, 2019", "Mayo 2020", "janvier", "Sept 3", "mars.attack", "MAY"]:
+        found, expected = patterns.MONTH_PATTERN.search(text), longest_first.search(text)
+        assert (found and found.span()) == (expected and expected.span()), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025 ABC, Inc. All Rights Reserved.",
+        "ALL RIGHTS RESERVED",
+        "all rights  reserved",  # two spaces: no phrase
+        "Alle Rechte vorbehalten.",
+        "© Le Monde, tous droits réservés",
+        "TOUS DROITS RÉSERVÉS",
+        "Все права защищены",
+        "all rightſ reserved",  # the long s matches "s" ignoring case, not in lowercase
+        "Tutti i diritti riservati – Milano",
+        "Rights reserved by nobody",
+    ],
+)
+def test_footer_phrase_shortcut_agrees_with_the_regex(text: str) -> None:
+    assert _has_footer_phrase(text) is bool(patterns.FOOTER_PHRASES.search(text))
+
+
+def test_dropped_block_is_what_drop_gives() -> None:
+    block = Block(index=4, text="Share", kind="line", para=2, keep=True, glue=" ")
+    assert _dropped(block, "share/social label") == block.drop("share/social label")
+
+
+def test_memoised_rules_give_the_same_answers_cold_and_warm(article_text: str) -> None:
+    clear_memos()
+    cold = remove_noise(_doc(article_text), options=Options())
+    warm = remove_noise(_doc(article_text), options=Options())
+    assert cold == warm
+    assert is_dateline("Updated ² hours ago")  # a digit that is not 0-9 still counts

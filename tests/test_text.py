@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import pytest
 
+from cleaner import text as text_module
 from cleaner.text import (
     ORDER_STOPWORDS,
     STOPWORDS,
+    LineMemo,
+    clear_memos,
     ends_complete_sentence,
     ends_sentence,
     ends_with_full_stop,
@@ -13,7 +16,9 @@ from cleaner.text import (
     split_sentences,
     stems,
     stopword_ratio,
+    token_count,
     word_count,
+    word_facts,
     words,
 )
 
@@ -69,3 +74,36 @@ def test_normalise_line_and_similarity() -> None:
     assert normalise_line("  » Most Read — ") == "most read"
     assert similarity("Rain in Rome", "rome rain") == 0.8
     assert similarity("", "rome") == 0.0
+
+
+@pytest.mark.parametrize(
+    "text", ["", "Share 12", "He said.", "the design of the", "東京都は新しい計画を発表した", "²"]
+)
+def test_word_facts_agree_with_the_functions(text: str) -> None:
+    facts = word_facts(text)
+    tokens = words(text)
+    assert facts.tokens == token_count(text) == len(tokens)
+    assert facts.word_count == word_count(text)
+    assert facts.number is any(t.isdigit() for t in tokens)
+    assert facts.function_end is (bool(tokens) and tokens[-1].lower() in STOPWORDS)
+    assert facts.sentence_end is ends_sentence(text)
+
+
+def test_line_memo_is_bounded_and_transparent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_module, "MEMO_ENTRIES", 8)
+    monkeypatch.setattr(text_module, "MEMO_CHARS", 40)
+    calls: list[str] = []
+
+    def shout(line: str) -> str:
+        calls.append(line)
+        return line.upper()
+
+    memo = LineMemo(shout)
+    assert memo["a"] == memo["a"] == "A" and calls == ["a"]  # computed once
+    for i in range(20):
+        assert memo[f"line {i}"] == f"LINE {i}"
+    assert len(memo) <= 8 and memo.chars <= 40
+    long = "x" * (text_module.MEMO_MAX_CHARS + 1)
+    assert memo[long] == long.upper() and long not in memo  # too long to keep
+    clear_memos()
+    assert len(memo) == 0 and memo.chars == 0 and memo["a"] == "A"
