@@ -34,7 +34,7 @@ import warnings
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
@@ -322,17 +322,11 @@ def calibrate(
     costs = {}
     for scale in TRANSITION_SCALES:
         for bias in KEEP_BIASES:
-            trial = _with(base, keep_bias=bias, transition_scale=scale)
+            trial = replace(base, keep_bias=bias, transition_scale=scale)
             costs[bias, scale] = _cost(docs, logits, trial)
             cost = costs[bias, scale]
             print(f"  scale {scale} keep bias {bias:+.1f}: {cost:,.0f}", file=sys.stderr)
     return min(costs, key=lambda k: (costs[k], k))
-
-
-def _with(model: LineModel, **changes: Any) -> LineModel:
-    values = {f: getattr(model, f) for f in model.__dataclass_fields__}
-    values.update(changes)
-    return LineModel(**values)
 
 
 def _sigmoid(x: float) -> float:
@@ -470,12 +464,12 @@ def main(argv: list[str] | None = None) -> int:
     final = fit(vocab.matrix(rows), y, C)
     base = _model(weights(final, vocab.names), trans, start, prior, 0.0)
     bias, scale = calibrate(docs, logits, base)
-    model = _with(base, keep_bias=bias, transition_scale=scale)
+    model = replace(base, keep_bias=bias, transition_scale=scale)
     clean, bound = fit_clean(clean_pairs(docs, logits))
-    model = _with(model, clean=clean, clean_bound=bound)
+    model = replace(model, clean=clean, clean_bound=bound)
     joins = [p for d in docs for p in d.joins]
     titles = [p for d in docs for p in d.titles]
-    model = _with(model, join=fit_pairs(joins, JOIN_C), title=fit_pairs(titles, JOIN_C))
+    model = replace(model, join=fit_pairs(joins, JOIN_C), title=fit_pairs(titles, JOIN_C))
     if args.oof:
         with args.oof.open("wb") as f:
             pickle.dump((docs, logits, model), f)
