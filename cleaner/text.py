@@ -205,6 +205,19 @@ STOPWORDS: frozenset[str] = frozenset(
     и в во не на с со что как а но по к у из за от для это он она они мы вы я же бы был была
     было были""".split()
 )
+# Words a sentence does not end on (articles, conjunctions, "of", possessives, a bare "is"):
+# a line that stops on one, in lower case, was cut inside its sentence. Smaller than STOPWORDS
+# on purpose: "in", "on", "that", "plus" end sentences ("plugged in", "like that").
+DANGLING: frozenset[str] = frozenset(
+    """a an the and or but nor of with from into than whose their its his her our your my
+    is are was were
+    der die das den dem des ein eine einer eines einem und oder aber mit von für zu
+    le la les un une des du de et ou mais avec pour
+    el los las unos unas y pero con para del
+    os um uma mas com do da dos das
+    il lo gli uno ma di della dei delle
+    и а но с для""".split()
+)
 # The words that are not content words to the order stage (en, de, fr only, with some words
 # STOPWORDS lacks: "only", "über"). Kept apart because the order model was trained with this
 # list: its lexicon is keyed by the stems it leaves (make train-order to change it).

@@ -16,7 +16,9 @@ Order of work, each a plain function over the immutable document:
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from cleaner import noise, settings, text
@@ -55,9 +57,8 @@ def remove_text_noise(doc: Document, *, options: Options) -> Document:
     if len(kept) == len(original.blocks):
         gate = _Gate(model, lines, paras, rules, probabilities)
         if not original.title and gate.headline_then_clean():
-            first = original.blocks[0]
-            doc = noise._mark(original, {first.index: "headline (moved to title)"})
-            return replace(doc, title=first.text).note(settings.MODEL_TITLED_CLEAN_NOTE)
+            titled = replace(original, title=original.blocks[0].text)
+            return _glue_clean(titled, model, lines, settings.MODEL_TITLED_CLEAN_NOTE)
         if gate.clean(0):
             return _glue_clean(original, model, lines)
     if vetoed:
@@ -71,14 +72,20 @@ def remove_text_noise(doc: Document, *, options: Options) -> Document:
     return _glue(doc, model, known)
 
 
-def _glue_clean(original: Document, model: LineModel, lines: list[F.LineFacts]) -> Document:
-    """A text that looks clean keeps every line; only lines a scraper split inside a sentence
-    are put back together (when there are none, it comes out byte for byte as it came in)."""
+def _glue_clean(
+    original: Document,
+    model: LineModel,
+    lines: list[F.LineFacts],
+    note: str = settings.MODEL_CLEAN_NOTE,
+) -> Document:
+    """A text that looks clean keeps every line, its headline included (byte for byte as it
+    came in); only lines whose break shows it cut a sentence are put back together."""
     known = {b.index: f for b, f in zip(original.blocks, lines, strict=True)}
     glued = _glue(original, model, known, edges_only=True)
     if glued is original:
-        return original.note(settings.MODEL_CLEAN_NOTE)
-    return glued.note(settings.MODEL_CLEAN_JOINED_NOTE)
+        return original.note(note)
+    joined = glued.note(settings.MODEL_CLEAN_JOINED_NOTE)
+    return joined if note == settings.MODEL_CLEAN_NOTE else joined.note(note)
 
 
 def _facts(block: Block, known: dict[int, F.LineFacts]) -> F.LineFacts:
@@ -180,16 +187,24 @@ def _combine(
 ) -> Document:
     """Model and rules: the rules decide, except where the model is sure they are wrong. A
     line the rules drop stays when the model's noise probability is under
-    :data:`~cleaner.settings.TEXT_RESCUE_BELOW` (a subheading the inline-label rule would
-    take); a line they keep goes when it is over :data:`~cleaner.settings.TEXT_DROP_ABOVE`."""
+    :data:`~cleaner.settings.TEXT_RESCUE_POSITIONAL_BELOW` for the rules that go by position
+    and length (a subheading the inline-label rule would take), under
+    :data:`~cleaner.settings.TEXT_RESCUE_BELOW` for the phrase lists; a line they keep goes
+    when it is over :data:`~cleaner.settings.TEXT_DROP_ABOVE`."""
     changes: dict[int, str] = {}
     for block, reason, p, f in zip(kept, rules, probabilities, feats, strict=True):
         if reason is not None and reason != F.CLEAN:
-            if p >= settings.TEXT_RESCUE_BELOW:
+            if p >= _rescue_below(reason):
                 changes[block.index] = _rule_reason(reason)
         elif p > settings.TEXT_DROP_ABOVE:
             changes[block.index] = _model_reason("noise", model, f)
     return noise._mark(doc, changes)
+
+
+def _rescue_below(reason: str) -> float:
+    if reason.startswith(settings.POSITIONAL_REASONS):
+        return settings.TEXT_RESCUE_POSITIONAL_BELOW
+    return settings.TEXT_RESCUE_BELOW
 
 
 def _rules_title(doc: Document, title: str | None) -> Document:
@@ -210,26 +225,63 @@ def _rule_reason(reason: str) -> str:
 
 def _take_title(doc: Document, model: LineModel, known: dict[int, F.LineFacts]) -> Document:
     """The headline: of the dropped lines just above the article, the one the headline
-    model likes best, if it likes one at all."""
+    model likes best; failing that, the article's own first line when it is not prose and
+    the model takes it for the headline of the lines below (a scraped headline the noise
+    decision kept)."""
     if doc.title or not model.title:
         return doc
     blocks = doc.blocks
-    first = next((k for k, b in enumerate(blocks) if b.keep), None)
-    if first is None:
+    kept = [k for k, b in enumerate(blocks) if b.keep]
+    if not kept:
         return doc
-    lines = [_facts(b, known) for b in blocks[max(0, first - F.TITLE_WINDOW) : first]]
-    article = frozenset(w for b in blocks if b.keep for w in _facts(b, known).content)
     counts = Counter(normalise_line(b.text) for b in blocks)
+    best = _best_headline(blocks, kept[0], model, known, counts)
+    if best is not None:
+        block = blocks[best]
+        return replace(_relabel(doc, block.index, "headline (moved to title)"), title=block.text)
+    if len(kept) > 1 and _headline_first(blocks, kept, model, known, counts):
+        block = blocks[kept[0]]
+        doc = noise._mark(doc, {block.index: "headline (moved to title)"})
+        return replace(doc, title=block.text)
+    return doc
+
+
+def _article_words(blocks: Sequence[Block], known: dict[int, F.LineFacts]) -> frozenset[str]:
+    return frozenset(w for b in blocks if b.keep for w in _facts(b, known).content)
+
+
+def _best_headline(
+    blocks: Sequence[Block],
+    first: int,
+    model: LineModel,
+    known: dict[int, F.LineFacts],
+    counts: Counter[str],
+) -> int | None:
+    """The dropped line above line ``first`` with the best positive headline score."""
+    article = _article_words(blocks, known)
     best: tuple[float, int] | None = None
-    for facts, k in zip(lines, range(max(0, first - F.TITLE_WINDOW), first), strict=True):
+    for k in range(max(0, first - F.TITLE_WINDOW), first):
+        facts = _facts(blocks[k], known)
         feats = F.title_features(facts, first - k, article, counts[facts.normal] > 1)
         score = model.title_logit(feats)
         if score > 0 and not blocks[k].keep and (best is None or score > best[0]):
             best = (score, k)
-    if best is None:
-        return doc
-    block = blocks[best[1]]
-    return replace(_relabel(doc, block.index, "headline (moved to title)"), title=block.text)
+    return None if best is None else best[1]
+
+
+def _headline_first(
+    blocks: Sequence[Block],
+    kept: list[int],
+    model: LineModel,
+    known: dict[int, F.LineFacts],
+    counts: Counter[str],
+) -> bool:
+    facts = _facts(blocks[kept[0]], known)
+    if facts.prose:
+        return False
+    article = _article_words(blocks[kept[1] :], known)
+    feats = F.title_features(facts, 1, article, counts[facts.normal] > 1)
+    return model.title_logit(feats) > 0
 
 
 def _relabel(doc: Document, index: int, reason: str) -> Document:
@@ -295,12 +347,31 @@ def _glue(
 
 
 def _broken_edge(previous: F.LineFacts, line: F.LineFacts) -> bool:
-    last = previous.lower[-1] if previous.lower else ""
-    return (
-        line.text[:1] in _CLOSING
-        or last in text.STOPWORDS
-        or previous.text[-1:] in "([{“‘«„-–—/"
-    )
+    """The break itself shows that a sentence goes on: the line opens with a comma or a
+    closing bracket, or the line before ends on an open bracket or a lower-case word that no
+    sentence ends on (:data:`~cleaner.text.DANGLING`).
+    Never after a sentence end or a colon (a list or a heading follows), never before a list
+    item or a rule line: in clean texts those are how paragraphs are laid out."""
+    before, after = previous.text.rstrip(), line.text.lstrip()
+    if before[-1:] in _NO_JOIN_AFTER or _LIST_ITEM.match(after) or not _has_word(before):
+        return False
+    if after[:1] in _OPENS_INSIDE or before[-1:] in _OPEN_BRACKETS:
+        return True
+    words = before.split()
+    return len(words) >= _JOIN_MIN_WORDS and words[-1] in text.DANGLING
+
+
+_NO_JOIN_AFTER = frozenset(".!?:;…\"”’»。！？")
+_OPENS_INSIDE = frozenset(",;)]}")
+# "Best For" / "Couples", "Vitamin A" / "Rated: Great" are label and value; a title-case
+# heading capitalises its last word ("What It Is"), a sentence cut short does not.
+_JOIN_MIN_WORDS = 3
+_OPEN_BRACKETS = frozenset("([{“‘«„")
+_LIST_ITEM = re.compile(r"(?:[-*•·–—]|\d{1,3}[.)]|[a-zA-Z][.)])(?:\s|$)")
+
+
+def _has_word(line: str) -> bool:
+    return any(c.isalnum() for c in line)
 
 
 def _joins(model: LineModel, previous: F.LineFacts, line: F.LineFacts, layout: str) -> bool:

@@ -41,10 +41,31 @@ def test_a_clean_article_comes_out_as_it_went_in(text: str) -> None:
     assert result.metadata["removed"] == []
 
 
-def test_a_headline_first_becomes_the_title_and_no_paragraph_is_lost() -> None:
-    result = clean(f"{HEADLINE}\n\n{ARTICLE}", name="a.txt")
-    assert result.text == ARTICLE
+def test_a_clean_article_under_its_headline_is_kept_whole_and_titled() -> None:
+    text = f"{HEADLINE}\n\n{ARTICLE}"
+    result = clean(text, name="a.txt")
+    assert result.text == text
     assert result.metadata["title"] == HEADLINE
+    assert result.metadata["removed"] == []
+
+
+# Layouts of clean texts that look like a broken sentence to a careless joiner (seen in WCXB
+# gold texts): a list under its colon, label and value, rule lines, a line ending in a domain.
+CLEAN_LAYOUTS = [
+    pytest.param("Use the tool to:\n\n- Create outlines for posts.", id="list under a colon"),
+    pytest.param("Early on, focus on:\n\n1. Pin functions", id="numbered list"),
+    pytest.param("Best For\n\nSide sleepers of all weights", id="label and value"),
+    pytest.param("Vitamin A\n\nRated: Great", id="short line ending in a letter"),
+    pytest.param("Ready? Let's get to it!\n\nReady? Here goes:", id="after a sentence end"),
+    pytest.param("---\n\nFrequently Asked Questions", id="rule line"),
+    pytest.param("Shop Men's at adidas.com\n\nAdidas Evo SL Review", id="domain at the end"),
+]
+
+
+@pytest.mark.parametrize("layout", CLEAN_LAYOUTS)
+def test_a_clean_text_keeps_its_line_layout(layout: str) -> None:
+    text = f"{ARTICLE}\n{layout}\n\n{ARTICLE}"
+    assert clean(text, name="a.txt").text == text
 
 
 SCRAPED = f"""Home
