@@ -144,7 +144,7 @@ def scrapinghub_html(root: Path) -> Corpus:
         "scrapinghub-html",
         "html",
         docs,
-        ("scrapinghub",),
+        ("scrapinghub", "text"),
         HTML_SYSTEMS,
         "ScrapingHub article-extraction benchmark, HTML pages vs articleBody",
     )
@@ -173,7 +173,7 @@ def wcxb_html(root: Path) -> Corpus:
         "wcxb-html",
         "html",
         docs,
-        ("scrapinghub", "wcxb"),
+        ("scrapinghub", "wcxb", "text"),
         HTML_SYSTEMS,
         "WCXB dev, article pages, HTML vs main_content",
         WCXB_SPLITS,

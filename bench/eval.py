@@ -46,6 +46,7 @@ from bench.metrics import (
     aggregate_text,
     aggregate_titles,
     aggregate_wcxb,
+    repeats_a_paragraph,
     scrapinghub_doc,
     snippet_counts,
     text_doc,
@@ -73,6 +74,7 @@ class DocResult:
     snippet: tuple[int, int, int, int] | None = None
     text: TextScore | None = None
     title: bool | None = None
+    repeats: bool = False
 
 
 @dataclass(slots=True)
@@ -151,6 +153,7 @@ def _call(task: tuple[str, Doc, tuple[str, ...]]) -> DocResult:
         snippet=snippet_counts(text, doc.item or {}) if "snippet" in metrics else None,
         text=text_doc(text, doc.gold, removed) if "text" in metrics else None,
         title=title,
+        repeats=repeats_a_paragraph(text),
     )
 
 
@@ -268,12 +271,28 @@ def table(
             "docs_per_s": None if rate == float("inf") else round(rate, 3),
             "seconds": round(sum(run.docs[i].seconds for i in ids), 4),
             "errors": errors,
+            "repeats_3x": sum(run.docs[i].repeats for i in ids),
             **{metric: _rounded(score) for metric, score in scores.items()},
         }
+    lines += ["", repeat_line(corpus, runs, ids, result)]
     reasons = lost_reason_lines(runs, result)
     if reasons:
         lines += ["", *reasons]
     return "\n".join(lines), result
+
+
+def repeat_line(
+    corpus: Corpus, runs: list[SystemRun], ids: list[str], result: dict[str, Any]
+) -> str:
+    """How many outputs hold a paragraph of 8+ words three times or more (the goal is none
+    beyond the gold's own: some articles repeat an interview question or an ingredient list)."""
+    counts = " · ".join(f"{run.system} {result[run.system]['repeats_3x']}" for run in runs)
+    line = f"Outputs repeating a paragraph of 8+ words 3+ times: {counts}"
+    if "snippet" in corpus.metrics:
+        return line
+    docs = {d.id: d for d in corpus.docs}
+    gold = sum(repeats_a_paragraph(docs[i].gold) for i in ids)
+    return f"{line} (the gold itself: {gold})"
 
 
 def lost_reason_lines(runs: list[SystemRun], result: dict[str, Any], top: int = 5) -> list[str]:
@@ -323,6 +342,8 @@ def per_doc(corpus: Corpus, run: SystemRun) -> dict[str, dict[str, Any]]:
                 entry["lost_reasons"] = r.text["lost_reasons"]
         if r.title is not None:
             entry["title_right"] = r.title
+        if r.repeats:
+            entry["repeats_3x"] = True
         for split, member in corpus.splits.items():
             if member(doc.id):
                 entry["split"] = split

@@ -409,6 +409,28 @@ def fragment_rate(text: str | None) -> float | None:
     return fragments / total if total else None
 
 
+REPEAT_MIN_WORDS = 8
+REPEAT_TIMES = 3
+
+
+def repeats_a_paragraph(text: str | None) -> bool:
+    """Does the text hold some paragraph of :data:`REPEAT_MIN_WORDS` words or more
+    :data:`REPEAT_TIMES` times or more (compared lowercase, on their ``\\w+`` tokens)? The
+    symptom of a page whose copies of the article (tabs, print version) all came through.
+    Each line counts as a paragraph: some systems (trafilatura) separate paragraphs by a
+    single line break.
+
+    >>> long = "one two three four five six seven eight"
+    >>> repeats_a_paragraph(f"{long}\\n\\nx\\n\\n{long}\\n\\n{long.upper()}")
+    True
+    >>> repeats_a_paragraph("short\\n\\nshort\\n\\nshort")
+    False
+    """
+    keys = [title_key(line) for line in (text or "").splitlines()]
+    counts = Counter(k for k in keys if len(k) >= REPEAT_MIN_WORDS)
+    return any(n >= REPEAT_TIMES for n in counts.values())
+
+
 def title_key(title: str | None) -> tuple[str, ...]:
     """A title normalised for comparison: its lowercase ``\\w+`` tokens.
 

@@ -1,8 +1,9 @@
 """The pure API: ``clean()`` and ``explain()``. Bytes or text in, text and metadata out, no I/O.
 
-The stages run in one direction: read -> extract -> noise -> order -> language. Each returns a
-new :class:`~cleaner.document.Document`; ``explain()`` returns the same result together with every
-input block and the decision taken on it, so what ``explain`` shows is exactly what ``clean`` did.
+The stages run in one direction: read -> extract -> noise (then repeats, for HTML) -> order ->
+language. Each returns a new :class:`~cleaner.document.Document`; ``explain()`` returns the same
+result together with every input block and the decision taken on it, so what ``explain`` shows
+is exactly what ``clean`` did.
 
 Python warnings that a library raises during the stages (bs4's ``XMLParsedAsHTMLWarning`` on an
 RSS feed, say) are recorded as one line each in the document's warnings instead of being printed:
@@ -26,6 +27,7 @@ from cleaner.language import add_language
 from cleaner.noise import remove_noise
 from cleaner.order import repair_order
 from cleaner.read import read
+from cleaner.repeats import drop_repeats
 from cleaner.text import words
 from cleaner.textmode.stage import remove_text_noise
 from cleaner.version import __version__
@@ -90,7 +92,7 @@ def _stages(data: bytes | str | Decoded, *, name: str, options: Options) -> Docu
     if doc.decoded.kind == "text":
         doc = remove_text_noise(doc, options=options)
     else:
-        doc = remove_noise(doc, options=options)
+        doc = drop_repeats(remove_noise(doc, options=options), options=options)
     if not options.reorder:
         doc = doc.note(settings.ORDER_OFF_NOTE)
     elif doc.decoded.kind == "html":

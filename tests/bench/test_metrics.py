@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.metrics import scrapinghub_scores, snippet_scores, wcxb_scores
+from bench.metrics import repeats_a_paragraph, scrapinghub_scores, snippet_scores, wcxb_scores
 
 GOLD = "one two three four five six. Seven eight nine ten"
 
@@ -47,3 +47,17 @@ def test_snippets() -> None:
     bad = snippet_scores({"p": "Share this. Nothing else."}, evaldata)
     assert (good["tp"], good["fp"], good["fn"], good["tn"]) == (1, 0, 0, 1)
     assert (bad["tp"], bad["fp"], bad["fn"], bad["tn"]) == (0, 1, 1, 0)
+
+
+_LONG = "the council approved the budget for the bridge on tuesday"
+REPEATS = [
+    pytest.param(f"{_LONG}\n\n{_LONG}\n\n{_LONG.upper()}", True, id="three copies"),
+    pytest.param(f"{_LONG}\n{_LONG}\n{_LONG}", True, id="one line break apart"),
+    pytest.param(f"{_LONG}\n\n{_LONG}", False, id="two copies"),
+    pytest.param("Share\n\nShare\n\nShare", False, id="short line"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REPEATS)
+def test_repeats_a_paragraph(text: str, expected: bool) -> None:
+    assert repeats_a_paragraph(text) is expected
