@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
 
 from cleaner import noise, text
 from cleaner.text import normalise_line
@@ -65,6 +67,13 @@ def _bin(n: int, edges: Sequence[int]) -> int:
 
 
 _N_EDGES = (0, 1, 2, 3, 4, 6, 9, 14, 24, 49)
+# _bin(n, _N_EDGES) looked up rather than searched: the line model bins every line's word
+# count several times (its own features, its neighbours', the join and headline models).
+_N_BINS = tuple(_bin(n, _N_EDGES) for n in range(_N_EDGES[-1] + 1))
+
+
+def _nbin(n: int) -> int:
+    return _N_BINS[n] if 0 <= n < len(_N_BINS) else _bin(n, _N_EDGES)
 
 
 def _end(line: str) -> str:
@@ -101,26 +110,44 @@ def _start(line: str) -> str:
 
 
 def facts(line: str) -> LineFacts:
-    tokens = text.words(line)
-    lower = tuple(t.lower() for t in tokens)
+    """What the line model asks of one line, each fact computed once."""
+    lower, caps, stop, digits, content = _token_facts(text.words(line))
     return LineFacts(
         text=line,
         lower=lower,
         n=text.word_count(line),
         end=_end(line),
         start=_start(line),
-        caps=sum(1 for t in tokens if t[:1].isupper()),
-        stop=sum(1 for t in lower if t in text.STOPWORDS),
-        digits=sum(1 for t in tokens if t.isdigit()),
+        caps=caps,
+        stop=stop,
+        digits=digits,
         prose=noise.is_prose(line),
         pattern=noise.pattern_reason(line),
         byline=noise.byline_author(line) is not None,
         dateline=noise.is_dateline(line),
-        content=frozenset(
-            t[: text.STEM] for t in lower if len(t) >= CONTENT_MIN_CHARS and t not in text.STOPWORDS
-        ),
+        content=content,
         normal=normalise_line(line),
     )
+
+
+def _token_facts(tokens: list[str]) -> tuple[tuple[str, ...], int, int, int, frozenset[str]]:
+    """The lowercased tokens, how many are capitalised, function words and numbers, and the
+    content stems: one plain loop, which in CPython beats one generator (or map) per count."""
+    lower: list[str] = []
+    content: set[str] = set()
+    caps = stop = digits = 0
+    for token in tokens:
+        low = token.lower()
+        lower.append(low)
+        if token[0].isupper():  # a \w+ token is never empty
+            caps += 1
+        if token.isdigit():
+            digits += 1
+        if low in text.STOPWORDS:
+            stop += 1
+        elif len(low) >= CONTENT_MIN_CHARS:
+            content.add(low[: text.STEM])
+    return tuple(lower), caps, stop, digits, frozenset(content)
 
 
 def _share(part: int, whole: int) -> int:
@@ -130,8 +157,7 @@ def _share(part: int, whole: int) -> int:
 
 def own(f: LineFacts) -> list[str]:
     """Features of the line alone; its neighbours see them too, under their offset."""
-    nb = _bin(f.n, _N_EDGES)
-    feats = [f"n:{nb}", f"e:{f.end}", f"s:{f.start}", f"ne:{nb}{f.end}", f"ns:{nb}{f.start}"]
+    feats = list(_head(_nbin(f.n), f.end, f.start))
     alpha = len(f.lower) - f.digits
     feats.append(f"c:{_share(f.caps, alpha)}")
     feats.append(f"st:{_share(f.stop, len(f.lower))}")
@@ -148,10 +174,37 @@ def own(f: LineFacts) -> list[str]:
     return feats
 
 
+# The neighbours see the first four features of :func:`own`: word-count bin, ending, start,
+# and bin with ending.
+_SEEN = 4
+
+
+# The strings below are looked up, not formatted again per line: facts() gives 11 word-count
+# bins x 8 endings x 6 starts, so these caches stay a few hundred (join: a few thousand) small.
+@cache
+def _head(nb: int, end: str, start: str) -> tuple[str, ...]:
+    """Word-count bin, ending and start, alone and paired."""
+    return (f"n:{nb}", f"e:{end}", f"s:{start}", f"ne:{nb}{end}", f"ns:{nb}{start}")
+
+
+@cache
+def _seen_from(nb: int, end: str, start: str, prose: bool) -> tuple[tuple[str, ...], ...]:
+    """What the line shows each neighbour, one tuple per offset in :data:`CONTEXT`: its head
+    features under the offset ("-1e:." for the line after it), and whether it is prose."""
+    head = _head(nb, end, start)[:_SEEN]
+    return tuple(
+        (*(f"{d}{x}" for x in head), *((f"{d}prose",) if prose else ())) for d in CONTEXT
+    )
+
+
+# What a line sees where a neighbour is missing (before the first line, after the last).
+_NONE = tuple((f"{d}none",) for d in CONTEXT)
+
+
 def vocabulary(f: LineFacts) -> list[str]:
     if f.n > VOCAB_MAX_WORDS:
         return [f"f:{f.lower[0]}"] if f.lower else []
-    feats = [f"w:{w}" for w in sorted(set(f.lower))]
+    feats = ["w:" + w for w in sorted(set(f.lower))]
     if f.n <= LINE_MAX_WORDS and f.normal:
         feats.append(f"L:{f.normal}")
     return feats
@@ -231,50 +284,108 @@ def features_of(
     rules: Sequence[str | None] | None = None,
 ) -> list[list[str]]:
     """Every line's features; ``rules`` are the hand-written rules' reasons per line (None:
-    kept), which the model weighs like any other evidence."""
-    count = len(lines)
+    kept), which the model weighs like any other evidence. Built a kind at a time over the
+    whole document (then joined per line, in a fixed order), so that what each line shares
+    with its neighbours is computed once."""
     owns = [own(f) for f in lines]
     doc = _document([f.prose for f in lines], paras)
+    parts = zip(
+        lines,
+        owns,
+        _placements(lines, owns, doc[2]),
+        _contexts(lines),
+        _ties(lines, paras, owns, doc[0]),
+        _verdicts(rules, owns, doc[2]),
+        strict=True,
+    )
+    return [
+        ["bias", *o, *vocabulary(f), *doc, *place, *context, *ties, *verdict]
+        for f, o, place, context, ties, verdict in parts
+    ]
+
+
+# "i:k" / "j:k": how far the line is from the first / last line, capped at 6.
+_FROM_FIRST = tuple(f"i:{k}" for k in range(7))
+_FROM_LAST = tuple(f"j:{k}" for k in range(7))
+
+
+def _placements(lines: Sequence[LineFacts], owns: list[list[str]], layout: str) -> list[list[str]]:
+    """Where each line stands: from the first and last line, against the main run, and (with
+    its word-count bin) the layout, the run and whether the lines around are prose."""
+    count = len(lines)
     run_start, run_end = main_run(lines)
-    article_words = Counter(w for f in lines if f.prose for w in f.content)
-    repeats = Counter(f.normal for f in lines)
+    prose = [None, *(f.prose for f in lines), None]  # padded: no line before the first
+    result: list[list[str]] = []
+    for i, o in enumerate(owns):
+        where = _where(i, run_start, run_end)
+        nb = o[0]
+        result.append([
+            _FROM_FIRST[min(i, 6)],
+            _FROM_LAST[min(count - 1 - i, 6)],
+            where,
+            f"{nb}|{layout}",
+            f"{nb}|{where}",
+            f"{nb}|{o[1]}|{prose[i]}|{prose[i + 2]}",
+        ])
+    return result
+
+
+def _contexts(lines: Sequence[LineFacts]) -> list[tuple[str, ...]]:
+    """Each line's view of the two lines on either side (in :data:`CONTEXT` order)."""
+    # Padded with two missing lines at each end, line i stands at seen[i + 2].
+    seen = [_NONE, _NONE, *(_seen_from(_nbin(f.n), f.end, f.start, f.prose) for f in lines)]
+    seen += [_NONE, _NONE]
+    return [
+        (*seen[i][0], *seen[i + 1][1], *seen[i + 3][2], *seen[i + 4][3])
+        for i in range(len(lines))
+    ]
+
+
+def _ties(
+    lines: Sequence[LineFacts], paras: Sequence[int], owns: list[list[str]], prose_share: str
+) -> list[list[str]]:
+    """What binds each line to the others: its paragraph, the sentence it continues or that
+    continues it, the article's words it uses, its repeats; and its bin against the prose."""
+    count = len(lines)
+    # continues[i]: line i + 1 carries on the sentence of line i (line i's "cont-next", line
+    # i + 1's "cont-prev"), asked once per pair.
+    continues = [_continues(a, b) for a, b in pairwise(lines)]
+    article, repeats = _article_words(lines), Counter([f.normal for f in lines])
     result: list[list[str]] = []
     for i, f in enumerate(lines):
-        feats = ["bias", *owns[i], *vocabulary(f), *doc]
-        feats.append(f"i:{min(i, 6)}")
-        feats.append(f"j:{min(count - 1 - i, 6)}")
-        where = _where(i, run_start, run_end)
-        feats.append(where)
-        nb = owns[i][0]
-        before = lines[i - 1].prose if i else None
-        after = lines[i + 1].prose if i + 1 < count else None
-        feats.append(f"{nb}|{doc[2]}")
-        feats.append(f"{nb}|{where}")
-        feats.append(f"{nb}|{owns[i][1]}|{before}|{after}")
-        for d in CONTEXT:
-            j = i + d
-            if 0 <= j < count:
-                feats.extend(f"{d}{x}" for x in owns[j][:4])
-                if lines[j].prose:
-                    feats.append(f"{d}prose")
-            else:
-                feats.append(f"{d}none")
-        if i and paras[i] == paras[i - 1]:
-            feats.append("samepara")
-        if i and _continues(lines[i - 1], f):
+        feats = ["samepara"] if i and paras[i] == paras[i - 1] else []
+        if i and continues[i - 1]:
             feats.append("cont-prev")
-        if i + 1 < count and _continues(f, lines[i + 1]):
+        following = lines[i + 1] if i + 1 < count else None
+        if following is not None and continues[i]:
             feats.append("cont-next")
-        feats.append(_overlap(f, article_words, i + 1 < count and lines[i + 1]))
+        feats.append(_overlap(f, article, following))
         if repeats[f.normal] > 1:
             feats.append("repeated")
-        feats.append(f"{owns[i][0]}|{doc[0]}")
-        if rules is not None:
-            verdict = rule_verdict(rules[i])
-            feats.append(verdict)
-            feats.append(f"{verdict}|{owns[i][0]}")
-            feats.append(f"{verdict}|{doc[2]}")
+        feats.append(f"{owns[i][0]}|{prose_share}")
         result.append(feats)
+    return result
+
+
+def _article_words(lines: Sequence[LineFacts]) -> Counter[str]:
+    """How many prose lines use each content word."""
+    article: Counter[str] = Counter()
+    for f in lines:
+        if f.prose:
+            article.update(f.content)
+    return article
+
+
+def _verdicts(
+    rules: Sequence[str | None] | None, owns: list[list[str]], layout: str
+) -> list[tuple[str, ...]]:
+    """The rules' verdict on each line, alone and with its word-count bin and the layout."""
+    if rules is None:
+        return [()] * len(owns)
+    result: list[tuple[str, ...]] = []
+    for i, o in enumerate(owns):
+        verdict = rule_verdict(rules[i])
+        result.append((verdict, f"{verdict}|{o[0]}", f"{verdict}|{layout}"))
     return result
 
 
@@ -286,14 +397,15 @@ def _where(i: int, start: int, end: int) -> str:
     return f"run:after{min(i - end + 1, 4)}"
 
 
-def _overlap(f: LineFacts, article: Counter[str], following: LineFacts | bool) -> str:
+def _overlap(f: LineFacts, article: Counter[str], following: LineFacts | None) -> str:
     """How many of the line's content words the article's prose uses elsewhere, and
     whether the next line shares one (a subheading names what follows)."""
     if not f.content:
         return "ov:none"
     own_count = 1 if f.prose else 0
-    shared = sum(1 for w in f.content if article[w] > own_count)
-    nxt = isinstance(following, LineFacts) and bool(f.content & following.content)
+    # .get, not article[w]: a Counter's missing key goes through a Python __missing__.
+    shared = len([w for w in f.content if article.get(w, 0) > own_count])
+    nxt = following is not None and not f.content.isdisjoint(following.content)
     return f"ov:{_share(shared, len(f.content))}{'+' if nxt else ''}"
 
 
@@ -301,17 +413,7 @@ def join_features(previous: LineFacts, line: LineFacts, layout: str) -> list[str
     """Does ``line`` carry on the sentence that ``previous`` left open (a page dump breaks
     lines wherever a link or emphasis was)? The two edges decide, with the page's layout."""
     last = previous.lower[-1] if previous.lower else ""
-    feats = [
-        "bias",
-        f"pe:{previous.end}",
-        f"ts:{line.start}",
-        f"pe:{previous.end}|ts:{line.start}",
-        f"pn:{_bin(previous.n, _N_EDGES)}",
-        f"tn:{_bin(line.n, _N_EDGES)}",
-        f"pn:{_bin(previous.n, _N_EDGES)}|pe:{previous.end}",
-        f"tn:{_bin(line.n, _N_EDGES)}|ts:{line.start}",
-        layout,
-    ]
+    feats = [*_join_edges(previous.end, _nbin(previous.n), line.start, _nbin(line.n)), layout]
     if last in text.STOPWORDS:
         feats.append("p-stop")
     if line.text[:1] in _CLOSING:
@@ -325,6 +427,21 @@ def join_features(previous: LineFacts, line: LineFacts, layout: str) -> list[str
     return feats
 
 
+@cache  # bounded as _head: 8 endings x 11 bins x 6 starts x 11 bins at most
+def _join_edges(end: str, previous_bin: int, start: str, line_bin: int) -> tuple[str, ...]:
+    """The two edges of a break between lines and their word-count bins, alone and paired."""
+    return (
+        "bias",
+        f"pe:{end}",
+        f"ts:{start}",
+        f"pe:{end}|ts:{start}",
+        f"pn:{previous_bin}",
+        f"tn:{line_bin}",
+        f"pn:{previous_bin}|pe:{end}",
+        f"tn:{line_bin}|ts:{start}",
+    )
+
+
 # Headline candidates: the dropped lines this close above the article's first line.
 TITLE_WINDOW = 30
 
@@ -335,7 +452,7 @@ def title_features(
     """Is this line, ``distance`` lines above the article, its headline? Headlines are a few
     capitalised words, rarely end in a period, name what the article is about, and a page
     dump often holds them twice (the title bar and the heading)."""
-    nb = _bin(f.n, _N_EDGES)
+    nb = _nbin(f.n)
     shared = sum(1 for w in f.content if w in article)
     feats = [
         "bias",
