@@ -452,9 +452,10 @@ def _summary(
             f" {len(report.skipped)} skipped, {len(report.failed)} failed; nothing written"
         )
         return
+    empty = f" ({report.empty} empty: no article found)" if report.empty else ""
     line = (
-        f"{report.cleaned} cleaned, {len(report.skipped)} skipped, {len(report.failed)} failed,"
-        f" {report.up_to_date} up to date"
+        f"{report.cleaned} cleaned{empty}, {len(report.skipped)} skipped,"
+        f" {len(report.failed)} failed, {report.up_to_date} up to date"
     )
     if report.pruned:
         line += f", {report.pruned} pruned"

@@ -25,7 +25,9 @@ from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 from langdetect.utils.unicode_block import unicode_block
 
+from cleaner import settings
 from cleaner.document import Document, render_text
+from cleaner.text import word_count
 
 DetectorFactory.seed = 0
 
@@ -204,6 +206,13 @@ def detect_language(text: str, *, max_chars: int) -> tuple[dict[str, object] | N
 
 
 def add_language(doc: Document, *, max_chars: int) -> Document:
-    language, warning = detect_language(render_text(doc.kept), max_chars=max_chars)
+    """The language of the kept text; null, with a warning, under
+    :data:`~cleaner.settings.LANGUAGE_MIN_WORDS` words (too few for langdetect)."""
+    text = render_text(doc.kept)
+    words = word_count(text)
+    if 0 < words < settings.LANGUAGE_MIN_WORDS:
+        too_little = f"language unknown: too little text ({words} words)"
+        return replace(doc, language=None).warn(too_little)
+    language, warning = detect_language(text, max_chars=max_chars)
     doc = replace(doc, language=language)
     return doc.warn(warning) if warning else doc

@@ -1,9 +1,9 @@
 """The pure API: ``clean()`` and ``explain()``. Bytes or text in, text and metadata out, no I/O.
 
 The stages run in one direction: read -> extract -> noise (then repeats, for HTML) -> order ->
-language. Each returns a new :class:`~cleaner.document.Document`; ``explain()`` returns the same
-result together with every input block and the decision taken on it, so what ``explain`` shows
-is exactly what ``clean`` did.
+article check -> language. Each returns a new :class:`~cleaner.document.Document`;
+``explain()`` returns the same result together with every input block and the decision taken
+on it, so what ``explain`` shows is exactly what ``clean`` did.
 
 Python warnings that a library raises during the stages (bs4's ``XMLParsedAsHTMLWarning`` on an
 RSS feed, say) are recorded as one line each in the document's warnings instead of being printed:
@@ -23,6 +23,7 @@ from cleaner.config import Options
 from cleaner.document import Block, Decoded, Document, render_text
 from cleaner.errors import InputError
 from cleaner.extract import extract
+from cleaner.found import check_article
 from cleaner.language import add_language
 from cleaner.noise import remove_noise
 from cleaner.order import repair_order
@@ -99,7 +100,7 @@ def _stages(data: bytes | str | Decoded, *, name: str, options: Options) -> Docu
         doc = doc.note(settings.ORDER_HTML_NOTE)
     else:
         doc = repair_order(doc, options=options)
-    return add_language(doc, max_chars=options.language_chars)
+    return add_language(check_article(doc), max_chars=options.language_chars)
 
 
 def _warning_line(category: type[Warning], message: Warning | str) -> str:

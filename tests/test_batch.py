@@ -55,7 +55,7 @@ def test_run_mirrors_tree_and_writes_report(tmp_path: Path) -> None:
         assert meta["source"].startswith(stem.split("/")[-1]) or "/" in meta["source"]
     report_json = json.loads((out / REPORT_NAME).read_text(encoding="utf-8"))
     assert report_json["counts"] == {
-        "cleaned": 3, "up_to_date": 0, "skipped": 1, "failed": 0, "pruned": 0
+        "cleaned": 3, "empty": 0, "up_to_date": 0, "skipped": 1, "failed": 0, "pruned": 0
     }
     assert _snapshot(src) == before  # inputs untouched
     assert not list(out.rglob(".cleaner-tmp-*"))

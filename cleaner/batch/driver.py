@@ -139,7 +139,7 @@ class _Recorder:
     def record(self, job: Job, stat: Stat, outcome: Outcome) -> None:
         old = self.manifest.entries.get(job.source)
         if outcome.status == "cleaned":
-            self.report.cleaned += 1
+            self.report.count_cleaned(outcome.empty)
             names = tuple(
                 portable(p.relative_to(self.out).as_posix()) for p in output_paths(job.stem)
             )
@@ -569,7 +569,7 @@ def _stream_jsonl(
     try:
         for outcome in outcomes:
             if outcome.status == "cleaned" and outcome.record is not None:
-                report.cleaned += 1
+                report.count_cleaned(outcome.empty)
                 sink.write(outcome.record)
             else:
                 recorder.fail(outcome.source, outcome.error or "unknown error")

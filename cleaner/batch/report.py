@@ -23,6 +23,7 @@ class RunReport:
     """Counts, failures and real skips of a run; up-to-date files are only counted."""
 
     cleaned: int = 0
+    empty: int = 0  # of the cleaned files, those in which no article was found
     up_to_date: int = 0
     pruned: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -31,6 +32,10 @@ class RunReport:
     profile_lines: int | None = None
     stopped_early: bool = False
     shard: str | None = None  # "I/N" of a sharded run: its counts and lists are its share
+
+    def count_cleaned(self, empty: bool) -> None:
+        self.cleaned += 1
+        self.empty += empty
 
     def as_json(self, options: Options) -> dict[str, Any]:
         shard = {} if self.shard is None else {"shard": self.shard}
@@ -41,6 +46,7 @@ class RunReport:
             "profile_lines": self.profile_lines,
             "counts": {
                 "cleaned": self.cleaned,
+                "empty": self.empty,
                 "up_to_date": self.up_to_date,
                 "skipped": len(self.skipped),
                 "failed": len(self.failed),

@@ -21,6 +21,7 @@ from cleaner.batch.inputs import Job
 from cleaner.batch.pool import OUT_OF_MEMORY_EXIT
 from cleaner.config import Options
 from cleaner.errors import InputError
+from cleaner.found import is_empty
 from cleaner.write import write_outputs
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ class Outcome:
     sha256: str | None = None
     fatal: bool = False
     record: str | None = None
+    empty: bool = False  # cleaned, but no article found (see cleaner.found)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -98,10 +100,11 @@ def process(job: Job, options: Options, *, write: bool = True) -> Outcome:
 def _finish(job: Job, result: CleanResult, *, write: bool) -> Outcome:
     """The outcome of a cleaned file: its JSON line, or its outputs written."""
     sha = str(result.metadata["sha256"])
+    empty = is_empty(result.metadata["warnings"])
     if not write:
         line = {"source": job.source, "text": result.text, "metadata": result.metadata}
         record = json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n"
-        return Outcome(job.source, "cleaned", sha256=sha, record=record)
+        return Outcome(job.source, "cleaned", sha256=sha, record=record, empty=empty)
     try:
         write_outputs(job.stem, result.text, result.metadata, root=job.root)
     except OSError as exc:
@@ -109,7 +112,7 @@ def _finish(job: Job, result: CleanResult, *, write: bool) -> Outcome:
         return Outcome(
             job.source, "failed", f"cannot write output: {exc.strerror or exc}", fatal=fatal
         )
-    return Outcome(job.source, "cleaned", sha256=sha)
+    return Outcome(job.source, "cleaned", sha256=sha, empty=empty)
 
 
 def scan(job: Job, options: Options) -> set[str]:

@@ -1,0 +1,55 @@
+"""No article found: outputs of a few words or of menu lines are flagged, language null under
+a minimum of words; the batch counts such files as empty. Cases as data, with negatives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cleaner import clean
+from cleaner.cli import app
+from tests.conftest import ARTICLE
+
+NAV_PAGE = "<html><body><nav>Home | About</nav></body></html>"
+MENU_TEXT = "\n\n".join(
+    ["Home", "World news", "Sport", "Business and money", "Culture", "Weather", "Contact us"] * 2
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "reason"),
+    [
+        pytest.param(NAV_PAGE, "a.html", "no article found (only 2 words)", id="nav-only page"),
+        pytest.param("Home\n\nAbout us", "a.txt", "no article found (only", id="two labels"),
+    ],
+)
+def test_no_article_is_said_and_has_no_language(data: str, name: str, reason: str) -> None:
+    result = clean(data, name=name)
+    assert any(w.startswith(reason) for w in result.metadata["warnings"])
+    assert result.metadata["language"] is None
+
+
+def test_menu_lines_are_no_article() -> None:
+    warnings = clean(MENU_TEXT, name="a.txt").metadata["warnings"]
+    assert any(w.startswith("no article found") for w in warnings), warnings
+
+
+def test_an_article_is_not_flagged() -> None:
+    result = clean(ARTICLE, name="a.txt")
+    assert not any(w.startswith("no article found") for w in result.metadata["warnings"])
+    assert result.metadata["language"]["code"] == "en"
+
+
+def test_the_batch_counts_empty_files(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "nav.html").write_text(NAV_PAGE, encoding="utf-8")
+    (src / "story.txt").write_text(ARTICLE, encoding="utf-8")
+    result = CliRunner().invoke(app, ["clean", str(src), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.stderr
+    assert "2 cleaned (1 empty: no article found)" in result.stderr
+    report = json.loads((tmp_path / "out" / "cleaner-report.json").read_text(encoding="utf-8"))
+    assert report["counts"]["empty"] == 1
