@@ -468,7 +468,9 @@ def test_ctrl_c_records_what_is_done_and_exits_130(tmp_path: Path) -> None:
     done = int(err.split()[2])
     manifest = json.loads((out / MANIFEST_NAME).read_text())
     on_disk = {p.stem for p in out.glob("story*.txt")}
-    assert len(manifest["files"]) == done and done >= 3
-    assert {name.removesuffix(".txt") for name in manifest["files"]} == on_disk
+    # A worker may have written a file whose outcome the parent had not received when the
+    # signal came: on disk, not claimed. The manifest never claims what is not on disk.
+    assert len(manifest["files"]) == done and done >= 1
+    assert {name.removesuffix(".txt") for name in manifest["files"]} <= on_disk
     again = run([src], out)
     assert again.up_to_date == done and again.cleaned == 30 - done
