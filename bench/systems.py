@@ -141,6 +141,12 @@ def run_cleaner_recall(data: bytes, doc: Doc) -> tuple[str, Metadata]:
     return _cleaned(data, doc, Options(favor="recall", reorder=False))
 
 
+def run_cleaner_comments(data: bytes, doc: Doc) -> tuple[str, Metadata]:
+    """``cleaner clean --comments``: readers' comments kept after the article (run it with
+    ``--system cleaner-comments``; trafilatura keeps them by default)."""
+    return _cleaned(data, doc, Options(comments=True))
+
+
 def run_cleaner_no_reorder(data: bytes, doc: Doc) -> tuple[str, Metadata]:
     """``cleaner clean --no-reorder``: the extraction and noise stages alone, to show what the
     order stage does to the scores (run it with ``--system cleaner-no-reorder``)."""
@@ -270,6 +276,7 @@ METADATA_SYSTEMS = frozenset(
         "cleaner-precision",
         "cleaner-no-reorder",
         "cleaner-recall",
+        "cleaner-comments",
     }
 )
 
@@ -281,6 +288,7 @@ SYSTEMS: dict[str, System] = {
     "cleaner-precision": run_cleaner_precision,
     "cleaner-no-reorder": run_cleaner_no_reorder,
     "cleaner-recall": run_cleaner_recall,
+    "cleaner-comments": run_cleaner_comments,
     "trafilatura": run_trafilatura,
     "as-is": run_as_is,
     "justext": run_justext,

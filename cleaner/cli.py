@@ -110,6 +110,13 @@ TextNoiseOption = Annotated[
         help="How plain text is cleaned: model+rules (default) | model | rules.",
     ),
 ]
+CommentsOption = Annotated[
+    bool,
+    typer.Option(
+        "--comments",
+        help="Keep readers' comments of HTML pages, after the article (metadata: comments).",
+    ),
+]
 DropOfftopicOption = Annotated[
     bool,
     typer.Option(
@@ -129,6 +136,7 @@ def build_options(
     no_reorder: bool = False,
     drop_offtopic: bool = False,
     text_noise: str | None = None,
+    comments: bool = False,
 ) -> Options:
     """Options from, in rising priority: defaults, [tool.cleaner] of a pyproject, flags."""
     values: dict[str, Any] = {}
@@ -153,6 +161,8 @@ def build_options(
         values["reorder"] = False
     if drop_offtopic:
         values["drop_offtopic"] = True
+    if comments:
+        values["comments"] = True
     if text_noise is not None:
         if text_noise not in TEXT_NOISE:
             raise ConfigError(f"--text-noise must be {' | '.join(TEXT_NOISE)}, not {text_noise!r}")
@@ -187,6 +197,7 @@ def _options_or_exit(
     no_reorder: bool,
     drop_offtopic: bool,
     text_noise: str | None = None,
+    comments: bool = False,
 ) -> Options:
     try:
         return build_options(
@@ -198,6 +209,7 @@ def _options_or_exit(
             no_reorder=no_reorder,
             drop_offtopic=drop_offtopic,
             text_noise=text_noise,
+            comments=comments,
         )
     except ConfigError as exc:
         _err(f"error: {exc}")
@@ -276,6 +288,7 @@ def clean(
     no_reorder: NoReorderOption = False,
     drop_offtopic: DropOfftopicOption = False,
     text_noise: TextNoiseOption = None,
+    comments: CommentsOption = False,
     config: ConfigOption = None,
     profile: ProfileOption = None,
     no_batch_profile: Annotated[
@@ -324,6 +337,7 @@ def clean(
         no_reorder=no_reorder,
         drop_offtopic=drop_offtopic,
         text_noise=text_noise,
+        comments=comments,
     )
     if output_format not in ("files", "jsonl"):
         _err(f"error: --format must be files or jsonl, not {output_format!r}")
@@ -516,6 +530,7 @@ def explain_command(
     no_reorder: NoReorderOption = False,
     drop_offtopic: DropOfftopicOption = False,
     text_noise: TextNoiseOption = None,
+    comments: CommentsOption = False,
     config: ConfigOption = None,
     profile: ProfileOption = None,
 ) -> None:
@@ -531,6 +546,7 @@ def explain_command(
         no_reorder=no_reorder,
         drop_offtopic=drop_offtopic,
         text_noise=text_noise,
+        comments=comments,
     )
     try:
         data, name = _read_input(path, options.max_bytes)

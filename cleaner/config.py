@@ -45,6 +45,8 @@ class Options:
         favor: trafilatura's trade-off for HTML: ``precision`` drops more borderline blocks,
             ``recall`` keeps more. ``balanced`` is trafilatura's default.
         include_tables: keep tables found inside the article (HTML).
+        comments: keep the readers' comments of an HTML page (as trafilatura finds them),
+            after the article; the metadata's ``comments`` says how many and where they start.
         remove_noise: run the noise stage; off gives the extractor's output as it is.
         noise_phrases: extra phrases; a block equal to one of them (case-insensitive, ignoring
             surrounding punctuation) is dropped as ``user phrase``.
@@ -67,6 +69,7 @@ class Options:
 
     favor: Favor = "balanced"
     include_tables: bool = True
+    comments: bool = False
     remove_noise: bool = True
     noise_phrases: tuple[str, ...] = ()
     max_bytes: int = 64 * 1024 * 1024
@@ -106,10 +109,9 @@ def read_noise_phrases(path: Path) -> tuple[str, ...]:
 def load_pyproject(path: Path) -> dict[str, Any]:
     """Return the ``[tool.cleaner]`` table of a pyproject file ({} when absent).
 
-    Recognised keys: ``favor``, ``include_tables``, ``remove_noise``, ``text_noise``,
-    ``noise_phrases`` (a list of
-    strings) and ``noise_phrases_file`` (a path relative to the pyproject). Anything wrong is a
-    ConfigError of one line naming the file.
+    Recognised keys: ``favor``, ``include_tables``, ``comments``, ``remove_noise``,
+    ``text_noise``, ``noise_phrases`` (a list of strings) and ``noise_phrases_file`` (a path
+    relative to the pyproject). Anything wrong is a ConfigError of one line naming the file.
     """
     text = read_config_text(path, "cannot read configuration")
     try:
@@ -171,7 +173,7 @@ def _option(path: Path, key: str, value: object) -> object:
             choices = " | ".join(TEXT_NOISE)
             raise ConfigError(f"{shown(path)}: tool.cleaner.text_noise must be {choices}")
         return value
-    if key in ("include_tables", "remove_noise"):
+    if key in ("include_tables", "comments", "remove_noise"):
         if not isinstance(value, bool):
             raise ConfigError(f"{shown(path)}: tool.cleaner.{key} must be true or false")
         return value

@@ -23,6 +23,7 @@ class Block:
     so a kept paragraph comes out exactly as it went in. ``glue`` is set on a line that a
     scraper split off the sentence before it: the writer puts it on the previous line's end,
     after this string (a space, or nothing before a comma), instead of on a line of its own.
+    ``comment`` marks a block of the page's reader comments (only with ``Options.comments``).
     """
 
     index: int
@@ -32,6 +33,7 @@ class Block:
     keep: bool = True
     reason: str | None = None
     glue: str | None = None
+    comment: bool = False
 
     def drop(self, reason: str) -> Block:
         """Return this block marked as removed, with the reason ``explain`` will show."""
@@ -69,6 +71,7 @@ class Document:
     sitename: str | None = None
     language: dict[str, object] | None = None
     order: dict[str, object] | None = None
+    with_comments: bool = False  # comments were asked for (Options.comments)
     warnings: tuple[str, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = field(default_factory=tuple)
 

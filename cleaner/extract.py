@@ -124,6 +124,14 @@ def _flatten(container: Any) -> Iterator[tuple[BlockKind, str]]:
             yield "p", tail
 
 
+def _comment_blocks(comments: Any, *, start: int) -> list[Block]:
+    """The readers' comments trafilatura set apart, as blocks after the article's."""
+    if comments is None:
+        return []
+    found = enumerate(_flatten(comments), start=start)
+    return [Block(index=i, text=t, kind=k, para=i, comment=True) for i, (k, t) in found]
+
+
 def _is_layout_table(table: Any) -> bool:
     """A table used for page layout rather than data: some cell holds a long run of text or
     block elements. Its cells are then read as paragraphs instead of being joined into rows."""
@@ -165,7 +173,7 @@ def _trafilatura(text: str, options: Options) -> tuple[Any, dict[str, str | None
         tree if whole else text,
         output_format="txt",  # the "python" format also renders the body as text, unused here
         with_metadata=False,
-        include_comments=False,
+        include_comments=options.comments,
         include_tables=options.include_tables,
         include_images=False,
         include_links=False,
@@ -408,6 +416,8 @@ def _extract(decoded: Decoded, *, source: str, options: Options) -> Document:
     if body is not None and body.body is not None:
         for kind, text in _flatten(body.body):
             blocks.append(Block(index=len(blocks), text=text, kind=kind, para=len(blocks)))
+    if blocks and body is not None and options.comments:
+        blocks.extend(_comment_blocks(body.commentsbody, start=len(blocks)))
     document = Document(
         source,
         decoded,
@@ -417,6 +427,7 @@ def _extract(decoded: Decoded, *, source: str, options: Options) -> Document:
         date=_meta(meta.get("date")),
         url=_meta(meta.get("url")),
         sitename=_meta(meta.get("sitename")),
+        with_comments=options.comments,
     )
     if not blocks:
         fallback = text_blocks(page_text(decoded.text))

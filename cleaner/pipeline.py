@@ -139,8 +139,23 @@ def metadata(doc: Document, text: str) -> dict[str, Any]:
         ],
         "warnings": list(doc.decoded.warnings + doc.warnings),
         "order": doc.order,
+        "comments": comments(doc) if doc.with_comments else None,
         "cleaner_version": __version__,
     }
+
+
+def comments(doc: Document) -> dict[str, int | None]:
+    """How many reader comments the output keeps, and the output paragraph (1-based) where
+    they start (None when none is kept)."""
+    paras: list[int] = []
+    first: int | None = None
+    for block in doc.kept:
+        if not paras or paras[-1] != block.para:
+            paras.append(block.para)
+        if block.comment and first is None:
+            first = len(paras)
+    count = sum(1 for b in doc.kept if b.comment)
+    return {"count": count, "start": first}
 
 
 def clean(

@@ -15,7 +15,7 @@ from tests.test_extract import PAGE, PARAS
 
 KEYS = {
     "source", "sha256", "bytes", "kind", "encoding", "title", "author", "date", "url",
-    "sitename", "language", "counts", "removed", "warnings", "order", "cleaner_version",
+    "sitename", "language", "counts", "removed", "warnings", "order", "comments", "cleaner_version",
 }
 
 
