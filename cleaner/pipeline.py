@@ -1,9 +1,10 @@
 """The pure API: ``clean()`` and ``explain()``. Bytes or text in, text and metadata out, no I/O.
 
-The stages run in one direction: read -> extract -> noise (then repeats, for HTML) -> order ->
-article check -> language. Each returns a new :class:`~cleaner.document.Document`;
-``explain()`` returns the same result together with every input block and the decision taken
-on it, so what ``explain`` shows is exactly what ``clean`` did.
+The stages run in one direction: read -> extract -> mojibake -> noise (then repeats, for
+HTML) -> order -> article check -> language. Each returns a new
+:class:`~cleaner.document.Document`; ``explain()`` returns the same result together with every
+input block and the decision taken on it, so what ``explain`` shows is exactly what ``clean``
+did.
 
 Python warnings that a library raises during the stages (bs4's ``XMLParsedAsHTMLWarning`` on an
 RSS feed, say) are recorded as one line each in the document's warnings instead of being printed:
@@ -25,6 +26,7 @@ from cleaner.errors import InputError
 from cleaner.extract import extract
 from cleaner.found import check_article
 from cleaner.language import add_language
+from cleaner.mojibake import repair_mojibake
 from cleaner.noise import remove_noise
 from cleaner.order import repair_order
 from cleaner.read import read
@@ -89,7 +91,7 @@ def _stages(data: bytes | str | Decoded, *, name: str, options: Options) -> Docu
         decoded = data
     else:
         decoded = read(data, name=name, max_bytes=options.max_bytes)
-    doc = extract(decoded, source=name, options=options)
+    doc = repair_mojibake(extract(decoded, source=name, options=options))
     if doc.decoded.kind == "text":
         doc = remove_text_noise(doc, options=options)
     else:

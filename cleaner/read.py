@@ -3,8 +3,8 @@
 Order of trust when decoding: a byte-order mark; then valid UTF-8 (random single-byte text is
 almost never valid UTF-8, so this beats a page that *declares* latin-1 but was saved as UTF-8);
 then the charset the document declares (``<meta charset>``, ``http-equiv``, XML declaration);
-then charset-normalizer's detection. ``fix_mojibake`` (used by the extract stage on each block)
-repairs mojibake (UTF-8 that was decoded as cp1252 somewhere upstream), which no decoder can undo.
+then charset-normalizer's detection. Mojibake (UTF-8 that was decoded as cp1252 somewhere
+upstream), which no decoder can undo, is repaired later, block by block (:mod:`cleaner.mojibake`).
 
 :func:`read_file` reads an input file within the size cap: the size is checked before reading,
 and a ``.gz`` is decompressed as it is read, so neither a huge file nor a gzip bomb is ever held
@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from io import BufferedReader
 from pathlib import Path
 
-import ftfy
 from charset_normalizer import from_bytes
 
 from cleaner import settings
@@ -83,19 +82,6 @@ _HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|\?xml
                          re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"</?(?:p|div|span|a|br|li|ul|table|td|h[1-6]|article|section|meta|script|"
                   r"link|title|img|header|footer|nav)\b[^<>]{0,500}>", re.IGNORECASE)
-
-# ftfy settings: repair encoding damage only. Quote style, full-width forms and ligatures are
-# the author's choice, not damage, and HTML entities are the HTML parser's job.
-_FTFY = ftfy.TextFixerConfig(
-    unescape_html=False,
-    uncurl_quotes=False,
-    fix_character_width=False,
-    fix_latin_ligatures=False,
-    fix_line_breaks=True,
-    normalization="NFC",
-    explain=True,
-)
-
 
 def gunzip(data: bytes, *, max_bytes: int) -> bytes:
     """Decompress a gzip stream (possibly multi-member), refusing more than ``max_bytes``.
@@ -372,16 +358,3 @@ def _without_surrogates(text: str) -> tuple[str, int]:
         return text, 0
     fixed = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return fixed, fixed.count(_REPLACEMENT) - text.count(_REPLACEMENT)
-
-
-def fix_mojibake(text: str) -> tuple[str, bool]:
-    """Repair mojibake in extracted text; return the text and whether an encoding fix applied.
-
-    Run on extracted blocks rather than on the whole page: the page is ten times larger and
-    ftfy's badness search was the slowest step of the pipeline. ASCII text cannot be mojibake.
-    """
-    if text.isascii():
-        return text, False
-    fixed, explanation = ftfy.fix_and_explain(text, config=_FTFY)
-    repaired = any(step[0] in ("encode", "decode") for step in explanation or ())
-    return fixed, repaired

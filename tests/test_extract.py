@@ -13,15 +13,12 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from cleaner import settings
 from cleaner.config import Options
-from cleaner.extract import (
+from cleaner.extract import _trafilatura, extract, page_text, text_blocks
+from cleaner.page_metadata import (
     _AUTHOR_SEARCH_KNOWN,
     _author_candidates,
     _page_author,
     _prune_author_noise,
-    _trafilatura,
-    extract,
-    page_text,
-    text_blocks,
 )
 from cleaner.read import read
 from tests.conftest import FIXTURES

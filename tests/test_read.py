@@ -10,7 +10,6 @@ from cleaner.errors import InputError
 from cleaner.read import (
     UTF8_REPLACED,
     decode,
-    fix_mojibake,
     gunzip,
     read,
     read_file,
@@ -52,19 +51,6 @@ def test_undeclared_cp1252_is_detected() -> None:
     data = ("Le café était très bon, à mon avis, et la crème brûlée aussi. " * 5).encode("cp1252")
     text, _encoding = decode(data)
     assert "crème brûlée" in text
-
-
-def test_mojibake_is_repaired_and_reported() -> None:
-    broken = "The café’s owner said “no“.".encode().decode("cp1252")
-    assert broken == "The cafÃ©â€™s owner said â€œnoâ€œ."
-    assert fix_mojibake(broken) == ("The café’s owner said “no“.", True)
-    assert fix_mojibake("plain ascii") == ("plain ascii", False)
-    assert fix_mojibake("Grüße, “quoted”") == ("Grüße, “quoted”", False)
-
-
-def test_quotes_and_fullwidth_are_not_touched() -> None:
-    text = "“Quoted” text with ＡＢＣ full-width and ﬁ ligature."
-    assert fix_mojibake(text) == (text, False)
 
 
 def test_gzip_roundtrip_and_multimember() -> None:

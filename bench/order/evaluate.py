@@ -45,6 +45,7 @@ from bench.order.data import Article, Split, articles_of, load_articles
 from cleaner import Options, clean
 from cleaner.document import Document
 from cleaner.extract import extract
+from cleaner.mojibake import repair_mojibake
 from cleaner.noise import remove_noise
 from cleaner.order import kendall_tau, repair_order
 from cleaner.read import read
@@ -249,7 +250,8 @@ class Tally:
 def stage_input(text: str) -> Document:
     """The document as the order stage receives it (read, extract, noise)."""
     decoded = read(text, name="x.txt", max_bytes=OFF.max_bytes)
-    return remove_noise(extract(decoded, source="x.txt", options=OFF), options=OFF)
+    doc = repair_mojibake(extract(decoded, source="x.txt", options=OFF))
+    return remove_noise(doc, options=OFF)
 
 
 def stage_speed(texts: list[str]) -> dict[str, float]:
