@@ -5,8 +5,8 @@
 
 For each bound, the lines that the rules drop by position or length
 (:data:`cleaner.settings.POSITIONAL_REASONS`) are kept when their out-of-fold noise
-probability is under it; the phrase-list rules keep :data:`cleaner.settings.TEXT_RESCUE_BELOW`
-and the clean gate decides first, as in :func:`cleaner.textmode.stage.remove_text_noise`.
+probability is under it, everything else as shipped: the clean gate first, then
+:func:`cleaner.textmode.stage.combined_keeps` with that bound.
 Prints word F1, the share of documents that lose no article line and the share that come out
 exact, per training variant. Every score is out of fold: no line is scored by a model that saw
 its page. The WCXB untuned split is not in the training samples at all.
@@ -15,7 +15,6 @@ its page. The WCXB untuned split is not in the training samples at all.
 from __future__ import annotations
 
 import argparse
-import math
 import pickle
 import sys
 from collections import defaultdict
@@ -25,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.textmode.train import Encoded
-from cleaner import settings
 from cleaner.textmode import features as F
-from cleaner.textmode.model import LineModel
+from cleaner.textmode.model import LineModel, probability
+from cleaner.textmode.stage import combined_keeps
 
 VARIANTS = ("naive", "seed", "seed2", "split", "titled", "gold")
 
@@ -49,10 +48,6 @@ class Tally:
         return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def _probability(logit: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
-
-
 def load(path: Path) -> tuple[list[Encoded], list[list[float]], LineModel]:
     """The trainer's ``--oof`` file (pickled under ``python -m``, so ``Encoded`` is looked up
     in ``__main__``)."""
@@ -62,24 +57,12 @@ def load(path: Path) -> tuple[list[Encoded], list[list[float]], LineModel]:
     return docs, logits, model
 
 
-def passes_gate(doc: Encoded, probabilities: Sequence[float], model: LineModel) -> bool:
-    feats = F.clean_features(doc.prose, doc.paras, probabilities, doc.rules)
-    return model.clean_logit(feats) >= model.clean_bound
-
-
-def keeps(reason: str | None, p: float, bound: float) -> bool:
-    if reason is None or reason == F.CLEAN:
-        return p <= settings.TEXT_DROP_ABOVE
-    rescue = bound if reason.startswith(settings.POSITIONAL_REASONS) else settings.TEXT_RESCUE_BELOW
-    return p < rescue
-
-
 def tally(
     doc: Encoded, probabilities: Sequence[float], whole: bool, bound: float, t: Tally
 ) -> None:
     lost = wrong = False
     for reason, p, noise, words in zip(doc.rules, probabilities, doc.noise, doc.words, strict=True):
-        kept = whole or keeps(reason, p, bound)
+        kept = whole or combined_keeps(reason, p, positional_below=bound)
         if kept and not noise:
             t.kept_article += words
         elif kept:
@@ -97,8 +80,8 @@ def sweep(path: Path, bounds: Sequence[float]) -> dict[float, dict[str, Tally]]:
     docs, logits, model = load(path)
     results: dict[float, dict[str, Tally]] = {b: defaultdict(Tally) for b in bounds}
     for doc, lg in zip(docs, logits, strict=True):
-        probabilities = [_probability(x) for x in lg]
-        whole = passes_gate(doc, probabilities, model)
+        probabilities = [probability(x) for x in lg]
+        whole = model.looks_clean(F.clean_features(doc.prose, doc.paras, probabilities, doc.rules))
         for bound in bounds:
             tally(doc, probabilities, whole, bound, results[bound][doc.variant])
     return results

@@ -49,7 +49,7 @@ from bench.textmode.data import Sample, samples
 from cleaner.document import Block, Decoded, Document
 from cleaner.extract import text_blocks
 from cleaner.textmode import features as F
-from cleaner.textmode.model import STATES, LineModel
+from cleaner.textmode.model import STATES, LineModel, probability
 from cleaner.textmode.stage import rule_reasons
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -329,10 +329,6 @@ def calibrate(
     return min(costs, key=lambda k: (costs[k], k))
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
-
-
 def clean_pairs(
     docs: Sequence[Encoded], logits: Sequence[list[float]]
 ) -> list[tuple[str, list[str], bool]]:
@@ -340,7 +336,7 @@ def clean_pairs(
     after its first line (a clean article under its headline)."""
     pairs = []
     for doc, lg in zip(docs, logits, strict=True):
-        probabilities = [_sigmoid(x) for x in lg]
+        probabilities = [probability(x) for x in lg]
         for skip in (0, 1):
             if skip and (len(lg) < 2 or doc.paras[0] == doc.paras[1]):
                 continue
@@ -393,9 +389,9 @@ def report(
     by: dict[str, list[float]] = {}
     for doc, lg in zip(docs, logits, strict=True):
         keep = model.decode(lg)
-        probabilities = [_sigmoid(x) for x in lg]
+        probabilities = [probability(x) for x in lg]
         clean = F.clean_features(doc.prose, doc.paras, probabilities, doc.rules)
-        if gate and model.clean_logit(clean) >= model.clean_bound:
+        if gate and model.looks_clean(clean):
             keep = [True] * len(lg)
         lost = sum(w for k, n, w in zip(keep, doc.noise, doc.words, strict=True) if not n and not k)
         kept = sum(w for k, n, w in zip(keep, doc.noise, doc.words, strict=True) if n and k)

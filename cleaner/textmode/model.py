@@ -94,8 +94,18 @@ class LineModel:
     def clean_logit(self, feats: Sequence[str]) -> float:
         return _score(self.clean, feats)
 
+    def looks_clean(self, feats: Sequence[str]) -> bool:
+        """The "already clean" gate on a document's :func:`~cleaner.textmode.features.
+        clean_features`: its logit reaches the calibrated bound."""
+        return self.clean_logit(feats) >= self.clean_bound
+
     def title_logit(self, feats: Sequence[str]) -> float:
         return _score(self.title, feats)
+
+
+def probability(logit: float) -> float:
+    """The logistic function, clipped so that exp never overflows."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
 
 def _score(weights: dict[str, float], feats: Sequence[str]) -> float:

@@ -15,7 +15,6 @@ Order of work, each a plain function over the immutable document:
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -26,7 +25,7 @@ from cleaner.config import Options
 from cleaner.document import Block, Document
 from cleaner.text import normalise_line
 from cleaner.textmode import features as F
-from cleaner.textmode.model import LineModel, shipped
+from cleaner.textmode.model import LineModel, probability, shipped
 
 # The rules run as a feature: without the user's phrases or profile (those already went).
 RULES_ONLY = Options()
@@ -53,20 +52,20 @@ def remove_text_noise(doc: Document, *, options: Options) -> Document:
     feats = F.features_of(lines, paras, rules)
     logits = [model.logit(f) for f in feats]
     vetoed = options.text_noise == "model+rules"
-    probabilities = [_probability(x) for x in logits]
+    probabilities = [probability(x) for x in logits]
+    known = {b.index: f for b, f in zip(kept, lines, strict=True)}
     if len(kept) == len(original.blocks):
         gate = _Gate(model, lines, paras, rules, probabilities)
         if not original.title and gate.headline_then_clean():
             titled = replace(original, title=original.blocks[0].text)
-            return _glue_clean(titled, model, lines, settings.MODEL_TITLED_CLEAN_NOTE)
+            return _glue_clean(titled, model, known, settings.MODEL_TITLED_CLEAN_NOTE)
         if gate.clean(0):
-            return _glue_clean(original, model, lines)
+            return _glue_clean(original, model, known)
     if vetoed:
         doc = _combine(doc, kept, rules, probabilities, feats, model)
         doc = _rules_title(doc, rules_title)
     else:
         doc = _apply(doc, kept, feats, model.decode(logits), model)
-    known = {b.index: f for b, f in zip(kept, lines, strict=True)}
     doc = _take_title(doc, model, known)
     doc = _take_byline(doc)
     return _glue(doc, model, known)
@@ -75,12 +74,11 @@ def remove_text_noise(doc: Document, *, options: Options) -> Document:
 def _glue_clean(
     original: Document,
     model: LineModel,
-    lines: list[F.LineFacts],
+    known: dict[int, F.LineFacts],
     note: str = settings.MODEL_CLEAN_NOTE,
 ) -> Document:
     """A text that looks clean keeps every line, its headline included (byte for byte as it
     came in); only lines whose break shows it cut a sentence are put back together."""
-    known = {b.index: f for b, f in zip(original.blocks, lines, strict=True)}
     glued = _glue(original, model, known, edges_only=True)
     if glued is original:
         return original.note(note)
@@ -134,7 +132,7 @@ class _Gate:
             self.probabilities[skip:],
             self.rules[skip:],
         )
-        return self.model.clean_logit(feats) >= self.model.clean_bound
+        return self.model.looks_clean(feats)
 
     def headline_then_clean(self) -> bool:
         """A clean article under its headline (what a scraper that saves title and body
@@ -148,10 +146,6 @@ class _Gate:
         article = frozenset(w for f in self.lines[1:] for w in f.content)
         feats = F.title_features(first, 1, article, False)
         return self.model.title_logit(feats) > 0
-
-
-def _probability(logit: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
 
 def _apply(
@@ -193,18 +187,29 @@ def _combine(
     when it is over :data:`~cleaner.settings.TEXT_DROP_ABOVE`."""
     changes: dict[int, str] = {}
     for block, reason, p, f in zip(kept, rules, probabilities, feats, strict=True):
-        if reason is not None and reason != F.CLEAN:
-            if p >= _rescue_below(reason):
-                changes[block.index] = _rule_reason(reason)
-        elif p > settings.TEXT_DROP_ABOVE:
+        if combined_keeps(reason, p):
+            continue
+        if reason is None or reason == F.CLEAN:
             changes[block.index] = _model_reason("noise", model, f)
+        else:
+            changes[block.index] = _rule_reason(reason)
     return noise._mark(doc, changes)
 
 
-def _rescue_below(reason: str) -> float:
+def combined_keeps(
+    reason: str | None,
+    p: float,
+    *,
+    positional_below: float = settings.TEXT_RESCUE_POSITIONAL_BELOW,
+) -> bool:
+    """Does ``model+rules`` keep a line the rules judged ``reason`` (None or CLEAN: they keep
+    it) and the model gives noise probability ``p``? ``positional_below`` is the rescue bound
+    of the rules that go by position and length (swept by ``bench.textmode.sweep``)."""
+    if reason is None or reason == F.CLEAN:
+        return p <= settings.TEXT_DROP_ABOVE
     if reason.startswith(settings.POSITIONAL_REASONS):
-        return settings.TEXT_RESCUE_POSITIONAL_BELOW
-    return settings.TEXT_RESCUE_BELOW
+        return p < positional_below
+    return p < settings.TEXT_RESCUE_BELOW
 
 
 def _rules_title(doc: Document, title: str | None) -> Document:
@@ -361,7 +366,7 @@ def _broken_edge(previous: F.LineFacts, line: F.LineFacts) -> bool:
     return len(words) >= _JOIN_MIN_WORDS and words[-1] in text.DANGLING
 
 
-_NO_JOIN_AFTER = frozenset(".!?:;…\"”’»。！？")
+_NO_JOIN_AFTER = frozenset(text.TERMINAL + "\"”’»")
 _OPENS_INSIDE = frozenset(",;)]}")
 # "Best For" / "Couples", "Vitamin A" / "Rated: Great" are label and value; a title-case
 # heading capitalises its last word ("What It Is"), a sentence cut short does not.
