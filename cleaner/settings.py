@@ -87,7 +87,8 @@ MODEL_TITLED_CLEAN_NOTE = "text looks clean under its headline: the headline is 
 CLEAN_TEXT_NOTE = "text looks clean (opens with prose, no noise pattern): left as it is"
 
 # A paragraph of an HTML page that repeats an earlier one goes when it has at least this many
-# words. On the ScrapingHub and WCXB (tuning split) pages, dropping every later copy of a kept
+# words. On the ScrapingHub and WCXB (tuning split) pages (a one-off analysis of the outputs
+# against the gold, not a repo benchmark), dropping every later copy of a kept
 # paragraph of >= 20 words removed 73 copies the gold does not hold (18 pages) and 19 it holds
 # (4 pages: an interview repeating its question, recipes repeating their ingredient list); at
 # >= 12 words 91 and 51, at >= 8 words 108 and 75. Runs of short repeated lines (captions)
