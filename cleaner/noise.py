@@ -201,7 +201,8 @@ def _dated(text: str) -> bool:
     return len(other) <= 2
 
 
-def _mark(doc: Document, changes: dict[int, str]) -> Document:
+def mark_dropped(doc: Document, changes: dict[int, str]) -> Document:
+    """Drop the blocks named in ``changes`` (block index -> reason); the others stay as they are."""
     if not changes:
         return doc
     return doc.with_blocks(
@@ -229,7 +230,7 @@ def drop_patterns(doc: Document, *, options: Options) -> Document:
         reason = pattern_reason(block.text, user_phrases=user)
         if reason:
             changes[block.index] = reason
-    return _mark(doc, changes)
+    return mark_dropped(doc, changes)
 
 
 def drop_recurring(doc: Document, *, options: Options) -> Document:
@@ -238,7 +239,7 @@ def drop_recurring(doc: Document, *, options: Options) -> Document:
     if not profile or not profile.lines:
         return doc
     reason = f"recurring boilerplate (in {profile.min_files}+ files of the batch)"
-    return _mark(doc, {b.index: reason for b in doc.kept if b.text in profile})
+    return mark_dropped(doc, {b.index: reason for b in doc.kept if b.text in profile})
 
 
 def drop_bylines(doc: Document) -> Document:
@@ -251,7 +252,7 @@ def drop_bylines(doc: Document) -> Document:
         if name:
             changes[block.index] = "byline (author moved to metadata)"
             author = author or name
-    doc = _mark(doc, changes)
+    doc = mark_dropped(doc, changes)
     return doc if author == doc.author else replace(doc, author=author)
 
 
@@ -263,12 +264,13 @@ def drop_bare_links(doc: Document) -> Document:
     lines are as often the article's own product or source links (-.002 F1 on seed-style text).
     """
     reason = "bare link/contact line"
-    return _mark(doc, {b.index: reason for b in doc.kept if patterns.BARE_LINKS.match(b.text)})
+    changes = {b.index: reason for b in doc.kept if patterns.BARE_LINKS.match(b.text)}
+    return mark_dropped(doc, changes)
 
 
 def drop_datelines(doc: Document) -> Document:
     changes = {b.index: "dateline/timestamp" for b in doc.kept if is_dateline(b.text)}
-    return _mark(doc, changes)
+    return mark_dropped(doc, changes)
 
 
 def strip_site_name(title: str, sitename: str | None) -> str:
@@ -299,7 +301,7 @@ def drop_headline(doc: Document) -> Document:
     matches = [b for b in head if _repeats_title(b.text, title)]
     if not matches:
         return doc
-    doc = _mark(doc, {b.index: "headline repeated (kept as title)" for b in matches})
+    doc = mark_dropped(doc, {b.index: "headline repeated (kept as title)" for b in matches})
     return replace(doc, title=matches[0].text)
 
 
@@ -325,7 +327,7 @@ def take_headline(doc: Document, run_start: int) -> Document:
         if block.reason != "outside the main article (before it)":
             continue
         if is_headline_like(block.text) and word_count(block.text) >= 3:
-            doc = _mark(doc, {block.index: "headline (moved to title)"})
+            doc = mark_dropped(doc, {block.index: "headline (moved to title)"})
             return replace(doc, title=block.text)
     return doc
 
@@ -416,7 +418,7 @@ def drop_outside_main_run(doc: Document) -> Document:
             else:
                 where = "before" if i < start else "after"
                 changes[block.index] = f"outside the main article ({where} it)"
-    return take_headline(_mark(doc, changes), groups[start][0].index)
+    return take_headline(mark_dropped(doc, changes), groups[start][0].index)
 
 
 def drop_inline_labels(doc: Document) -> Document:
@@ -435,7 +437,7 @@ def drop_inline_labels(doc: Document) -> Document:
             and not looks_like_subheading(text, " ".join(b.text for b in groups[gi + 1]))
         ):
             changes[group[0].index] = "short label inside the article"
-    return _mark(doc, changes)
+    return mark_dropped(doc, changes)
 
 
 def looks_like_subheading(text: str, following: str) -> bool:
@@ -465,7 +467,7 @@ def drop_trailing_headlines(doc: Document) -> Document:
         return doc
     if len(tail) < 2 and tail[0].kind != "head":
         return doc
-    return _mark(doc, {b.index: "related headline after the article" for b in tail})
+    return mark_dropped(doc, {b.index: "related headline after the article" for b in tail})
 
 
 def looks_clean(original: Document, after_patterns: Document) -> bool:

@@ -108,7 +108,7 @@ def _ruled(doc: Document) -> tuple[list[str | None], str | None]:
 def _user_drops(doc: Document, *, options: Options) -> Document:
     user = frozenset(normalise_line(p) for p in options.noise_phrases)
     changes = {b.index: "user phrase" for b in doc.kept if user and normalise_line(b.text) in user}
-    doc = noise._mark(doc, changes)
+    doc = noise.mark_dropped(doc, changes)
     return noise.drop_recurring(doc, options=options)
 
 
@@ -163,7 +163,7 @@ def _apply(
         if not keep[i]:
             where = "before" if i < first else "after" if i > last else "inside"
             changes[block.index] = _model_reason(STATE_REASON[where], model, feats[i])
-    return noise._mark(doc, changes)
+    return noise.mark_dropped(doc, changes)
 
 
 def _model_reason(where: str, model: LineModel, feats: list[str]) -> str:
@@ -193,7 +193,7 @@ def _combine(
             changes[block.index] = _model_reason("noise", model, f)
         else:
             changes[block.index] = _rule_reason(reason)
-    return noise._mark(doc, changes)
+    return noise.mark_dropped(doc, changes)
 
 
 def combined_keeps(
@@ -246,7 +246,7 @@ def _take_title(doc: Document, model: LineModel, known: dict[int, F.LineFacts]) 
         return replace(_relabel(doc, block.index, "headline (moved to title)"), title=block.text)
     if len(kept) > 1 and _headline_first(blocks, kept, model, known, counts):
         block = blocks[kept[0]]
-        doc = noise._mark(doc, {block.index: "headline (moved to title)"})
+        doc = noise.mark_dropped(doc, {block.index: "headline (moved to title)"})
         return replace(doc, title=block.text)
     return doc
 
