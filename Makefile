@@ -37,6 +37,7 @@ test: lint
 
 eval: $(STAMP)
 	$(BIN)/python -m bench.eval
+	$(BIN)/python -m bench.empty_pages
 	$(BIN)/python -m bench.summary
 
 gate: $(STAMP)

@@ -37,6 +37,18 @@ def test_menu_lines_are_no_article() -> None:
     assert any(w.startswith("no article found") for w in warnings), warnings
 
 
+MEGA_MENU = "".join(
+    f"<li><a href='/s{i}'>Section {i} news</a></li>" for i in range(60)
+) + "<li><a href='/t'>Here they go again: new power outages are set for parts of the state</a></li>"
+
+
+def test_a_big_menu_with_one_teaser_is_no_article() -> None:
+    # 200 words of menu items and one headline teaser: too little prose to be an article.
+    page = f"<html><body><nav><ul>{MEGA_MENU}</ul></nav></body></html>"
+    warnings = clean(page, name="a.html").metadata["warnings"]
+    assert "no article found (only menu-like lines)" in warnings, warnings
+
+
 def test_an_article_is_not_flagged() -> None:
     result = clean(ARTICLE, name="a.txt")
     assert not any(w.startswith("no article found") for w in result.metadata["warnings"])
