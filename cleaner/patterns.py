@@ -353,6 +353,12 @@ REPORTING_CREDIT = re.compile(
 CONTRIBUTED_CREDIT = re.compile(
     r"contributed (?:reporting )?to this (?:report|story|article)\.?$", re.IGNORECASE
 )
+# A copyright notice by its opening: the mark, then a year or "by" ("Copyright 2007 by Bay City
+# News", "© 2019 The Associated Press"); a sentence about copyright law does not open so.
+COPYRIGHT_NOTICE = re.compile(
+    r"^(?:©|\(c\)|copyright\b)(?:\s*(?:©|\(c\)|copyright\b))*\s*(?:(?:19|20)\d\d\b|by\b)",
+    re.IGNORECASE,
+)
 PREFIX_PATTERNS_BY_REASON: dict[str, re.Pattern[str]] = dict(PREFIX_PATTERNS)
 
 # Lowercase words allowed inside a byline's name part ("By Jane Doe and John Roe, Reuters").

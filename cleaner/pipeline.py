@@ -1,7 +1,7 @@
 """The pure API: ``clean()`` and ``explain()``. Bytes or text in, text and metadata out, no I/O.
 
-The stages run in one direction: read -> extract -> mojibake -> noise (then repeats, for
-HTML) -> order -> article check -> language. Each returns a new
+The stages run in one direction: read -> extract -> mojibake -> noise (for HTML: credits split
+off paragraph ends first, repeats after) -> order -> article check -> language. Each returns a new
 :class:`~cleaner.document.Document`; ``explain()`` returns the same result together with every
 input block and the decision taken on it, so what ``explain`` shows is exactly what ``clean``
 did.
@@ -21,6 +21,7 @@ from typing import Any
 
 from cleaner import settings
 from cleaner.config import Options
+from cleaner.credits import split_tail_credits
 from cleaner.document import Block, Decoded, Document, render_text
 from cleaner.errors import InputError
 from cleaner.extract import extract
@@ -95,6 +96,7 @@ def _stages(data: bytes | str | Decoded, *, name: str, options: Options) -> Docu
     if doc.decoded.kind == "text":
         doc = remove_text_noise(doc, options=options)
     else:
+        doc = split_tail_credits(doc, options=options)
         doc = drop_repeats(remove_noise(doc, options=options), options=options)
     if not options.reorder:
         doc = doc.note(settings.ORDER_OFF_NOTE)
