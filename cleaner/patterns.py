@@ -33,7 +33,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "google+", "youtube", "instagram", "rss", "vk", "xing", "mastodon", "bluesky", "threads",
         "share on", "share this:", "share via", "share this on facebook",
         "share this on twitter", "share this on whatsapp", "share this on linkedin",
-        "print options", "print this page",
+        "print options", "print this page", "pin it for later", "pin this for later",
+        "enjoy the post? pin it for later", "enjoy this post? pin it for later",
+        "like this post? pin it for later",
         # de
         "teilen", "artikel teilen", "beitrag teilen", "drucken", "twittern", "merken",
         "kommentieren", "versenden", "link kopieren", "vorlesen",
@@ -162,6 +164,7 @@ PREFIXES: dict[str, tuple[str, ...]] = {
     "newsletter/subscription call": (
         "sign up for", "sign up to", "subscribe to", "get our newsletter", "get the latest",
         "newsletter:", "want more", "enjoy unlimited access", "to continue reading",
+        "be sure to sign up", "sign up below", "make sure to sign up",
         "already a subscriber", "you have reached your", "jetzt abonnieren", "melden sie sich",
         "abonnez-vous", "inscrivez-vous", "suscríbete", "assine", "iscriviti",
         "подпишитесь",
