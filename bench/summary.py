@@ -171,7 +171,7 @@ def load(results: Path) -> Results:
 
 def _fmt(value: float, unit: str) -> str:
     if unit == " docs":
-        return f"{value:.0f}{unit}"
+        return f"{value:.0f}{unit}" if value != 1 else "1 doc"
     if unit == " docs/s":
         return f"{value:.1f}{unit}"
     if unit == "x":
