@@ -153,6 +153,14 @@ def run_cleaner_no_reorder(data: bytes, doc: Doc) -> tuple[str, Metadata]:
     return _cleaned(data, doc, Options(reorder=False))
 
 
+def run_cleaner_second_opinion(data: bytes, doc: Doc) -> str:
+    """The issue-13 experiment of the text line model as a second opinion on HTML: the HTML
+    output cleaned again as plain text by the text noise stage (model+rules). Not shipped: it
+    did not win (run it with ``--system cleaner-second-opinion`` on the HTML corpora)."""
+    text, _ = _cleaned(data, doc)
+    return clean(text, name="second.txt").text if text.strip() else text
+
+
 def run_trafilatura(data: bytes, doc: Doc) -> str:
     """``trafilatura.extract`` with defaults on the ungzipped page bytes."""
     if data[:2] == b"\x1f\x8b":
@@ -289,6 +297,7 @@ SYSTEMS: dict[str, System] = {
     "cleaner-no-reorder": run_cleaner_no_reorder,
     "cleaner-recall": run_cleaner_recall,
     "cleaner-comments": run_cleaner_comments,
+    "cleaner-second-opinion": run_cleaner_second_opinion,
     "trafilatura": run_trafilatura,
     "as-is": run_as_is,
     "justext": run_justext,
