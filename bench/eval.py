@@ -110,7 +110,7 @@ def environment() -> dict[str, str]:
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "python": platform.python_version(),
         "trafilatura": package_version("trafilatura"),
-        "cleaner": package_version("cleaner"),
+        "cleaner": package_version("cleaner-news"),
         "jusText": package_version("jusText"),
         "platform": platform.platform(),
         "cpus": str(multiprocessing.cpu_count()),

@@ -1,9 +1,9 @@
 """The ``cleaner`` command line: argument parsing and printing only; the work lives elsewhere.
 
-Exit codes: 0 every file cleaned (or up to date); 1 some files failed (the others are written);
-2 usage or configuration error, or an output folder/file that cannot be written (full,
-read-only, overlapping the inputs, locked by another run), in which case nothing is
-half-written; 130 interrupted (Ctrl-C), with what was done recorded.
+Exit codes: 0 every file cleaned (or up to date), or failures within ``--max-failures``; 1 some
+files failed (the others are written); 2 usage or configuration error, or an output folder/file
+that cannot be written (full, read-only, overlapping the inputs, locked by another run), in which
+case nothing is half-written; 130 interrupted (Ctrl-C), with what was done recorded.
 
 Heavy modules (the pipeline, trafilatura, rich) are imported only when a command needs them, so
 a no-op incremental run costs little more than the interpreter and a ``stat`` per file.
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from cleaner.pipeline import CleanResult
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 all files cleaned or up to date; 1 some files failed (all others written);"
+    "Exit codes: 0 all files cleaned or up to date (or failures within --max-failures); 1 some"
+    " files failed (all others written);"
     " 2 usage or configuration error, or an output that cannot be written (full or read-only"
     " disk, OUT overlapping the inputs, OUT locked by another run; nothing half-written);"
     " 130 interrupted (what was done is recorded: re-run to resume)."
@@ -263,6 +264,15 @@ def clean(
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Stop at the first file that fails.")
     ] = False,
+    max_failures: Annotated[
+        str,
+        typer.Option(
+            "--max-failures",
+            metavar="N|N%",
+            help="Exit 0 while at most N files (or N% of the files covered) fail: real scrapes"
+            " hold a few empty or truncated files. Failures are still printed and reported.",
+        ),
+    ] = "0",
     dask: Annotated[
         str | None,
         typer.Option(
@@ -270,7 +280,7 @@ def clean(
             metavar="ADDRESS|FILE",
             help="Send the per-file work to a Dask cluster: a scheduler address"
             " (tcp://HOST:8786) or scheduler file. SRC and OUT must be on a file system the"
-            " workers share. Needs: pip install 'cleaner\\[dask]'.",
+            " workers share. Needs the dask extra: pip install 'cleaner-news\\[dask]'.",
         ),
     ] = None,
     shard: Annotated[
@@ -358,6 +368,7 @@ def clean(
         _err("error: --out - (stdout) needs --format jsonl")
         raise typer.Exit(EXIT_USAGE)
     the_shard = _shard_or_exit(shard)
+    bound = _bound_or_exit(max_failures)
     if dask is not None:
         _check_dask(dask)
     how = batch.RunOptions(
@@ -392,10 +403,20 @@ def clean(
         except CleanerError as exc:
             feedback.print(f"cleaner: error: {exc}")
             raise typer.Exit(EXIT_USAGE) from exc
+    tolerated = bool(report.failed) and bound.allows(report)
     _summary(
-        report, out, quiet=quiet, dry_run=dry_run, output_format=output_format, shard=the_shard
-    )
-    raise typer.Exit(EXIT_FAILURES if report.failed else EXIT_OK)
+        report, out, quiet=quiet, dry_run=dry_run, output_format=output_format, shard=the_shard,
+        tolerated=bound if tolerated else None,
+    )  # fmt: skip
+    raise typer.Exit(EXIT_FAILURES if report.failed and not tolerated else EXIT_OK)
+
+
+def _bound_or_exit(text: str) -> batch.FailureBound:
+    try:
+        return batch.FailureBound.parse(text)
+    except ValueError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
 
 
 def _shard_or_exit(text: str | None) -> batch.Shard | None:
@@ -457,6 +478,7 @@ def _summary(
     dry_run: bool,
     output_format: str,
     shard: batch.Shard | None = None,
+    tolerated: batch.FailureBound | None = None,
 ) -> None:
     if quiet and not report.failed:
         return
@@ -475,6 +497,8 @@ def _summary(
         line += f", {report.pruned} pruned"
     if report.stopped_early:
         line += " (stopped at the first failure)"
+    if tolerated is not None:
+        line += f" (within --max-failures {tolerated}: exit 0)"
     if output_format == "files":
         name = shard.report_name if shard else batch.REPORT_NAME
         line += f" (report: {Path(out) / name})"

@@ -272,5 +272,5 @@ def test_dask_without_the_extra_says_how_to_install_and_exits_2(
         "clean", str(tmp_path / "src"), "--out", str(tmp_path / "out"), "--dask", "tcp://h:8786"
     )
     assert code == 2 and out == ""
-    assert "pip install 'cleaner[dask]'" in err and err.count("\n") == 1
+    assert "pip install 'cleaner-news[dask]'" in err and err.count("\n") == 1
     assert not (tmp_path / "out").exists()  # checked before any work

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from cleaner.batch.driver import Hooks, RunOptions, run, run_jsonl
 from cleaner.batch.inputs import Job, Plan, Shard, display, output_stem, plan
-from cleaner.batch.report import REPORT_NAME, RunReport
+from cleaner.batch.report import REPORT_NAME, FailureBound, RunReport
 from cleaner.batch.work import Outcome
 from cleaner.errors import OutputError
 from cleaner.manifest import MANIFEST_NAME
@@ -19,6 +19,7 @@ from cleaner.manifest import MANIFEST_NAME
 __all__ = [
     "MANIFEST_NAME",
     "REPORT_NAME",
+    "FailureBound",
     "Hooks",
     "Job",
     "Outcome",

@@ -73,7 +73,7 @@ if TYPE_CHECKING:
 A = TypeVar("A")
 R = TypeVar("R")
 
-INSTALL_HINT = "pip install 'cleaner[dask]'"
+INSTALL_HINT = "pip install 'cleaner-news[dask]' (from a checkout: pip install '.[dask]')"
 CONNECT_TIMEOUT_SECONDS = 30
 # Files are sent in chunks, several per task. Every Dask task costs the scheduler a few
 # milliseconds of CPU and its worker a round trip during which it computes nothing (measured on

@@ -58,6 +58,42 @@ class RunReport:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class FailureBound:
+    """``--max-failures``: how many failed files a run may have and still exit 0, as a count
+    ("5") or a share of the files the run covers ("2%": cleaned, up to date and failed). The
+    failures are printed and reported all the same; only the exit code follows the bound."""
+
+    count: int | None = None
+    percent: float | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> FailureBound:
+        """``"N"`` or ``"N%"``; ``ValueError`` with a one-line message otherwise."""
+        value = text.strip()
+        try:
+            if value.endswith("%"):
+                percent = float(value[:-1])
+                if 0 <= percent <= 100:
+                    return cls(percent=percent)
+            elif int(value) >= 0:
+                return cls(count=int(value))
+        except ValueError:
+            pass
+        raise ValueError(f"--max-failures must be a count (5) or a percentage (2%), not {text!r}")
+
+    def allows(self, report: RunReport) -> bool:
+        """Are the run's failures within the bound?"""
+        failed = len(report.failed)
+        if self.count is not None:
+            return failed <= self.count
+        covered = report.cleaned + report.up_to_date + failed
+        return failed <= (self.percent or 0.0) / 100 * covered
+
+    def __str__(self) -> str:
+        return f"{self.percent:g}%" if self.percent is not None else str(self.count or 0)
+
+
 def write_report(path: Path, report: RunReport, options: Options) -> None:
     try:
         atomic_write(path, metadata_json(report.as_json(options)).encode("utf-8"))
