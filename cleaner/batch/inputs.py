@@ -259,18 +259,55 @@ def plan(inputs: Iterable[Path], out: Path | None) -> Plan:
     return result
 
 
+def folder_labels(folders: list[Path]) -> dict[Path, str]:
+    """The name each input folder is mirrored under when there are several: the shortest
+    distinct tail of its path (``scraped/a`` and ``backup/a`` for two folders named ``a``).
+    One folder is mirrored into OUT itself and gets no label."""
+    parts = {f: f.resolve().parts[1:] for f in folders}
+    if len(set(parts.values())) < 2:
+        return dict.fromkeys(folders, "")
+    depth = dict.fromkeys(folders, 1)
+    while True:
+        labels = {f: "/".join(parts[f][-depth[f] :]) for f in folders}
+        owners: dict[str, set[tuple[str, ...]]] = {}
+        for folder, label in labels.items():
+            owners.setdefault(label, set()).add(parts[folder])
+        deeper = [f for f in folders if len(owners[labels[f]]) > 1 and depth[f] < len(parts[f])]
+        if not deeper:
+            return labels
+        for folder in deeper:
+            depth[folder] += 1
+
+
+def _once(inputs: Iterable[Path]) -> list[Path]:
+    """The inputs in the order given, a folder named twice (``d``, ``./d/``) only once."""
+    seen: set[Path] = set()
+    unique = []
+    for path in inputs:
+        key = path.resolve() if path.is_dir() else path
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
 def _candidates(inputs: Iterable[Path], out: Path | None, result: Plan) -> list[tuple[Path, str]]:
-    """The input files (path, relative path); skips and errors go into ``result``."""
+    """The input files (path, relative path); skips and errors go into ``result``. With several
+    input folders, each one's files are under its label (:func:`folder_labels`)."""
+    inputs = _once(inputs)
+    labels = folder_labels([src for src in inputs if src.is_dir()])
     found: list[tuple[Path, str]] = []
     for src in inputs:
         if src.is_dir():
+            prefix = f"{labels[src]}/" if labels[src] else ""
             for entry in _walk(src, out):
+                rel = prefix + entry.rel
                 if entry.error:
-                    result.errors.append((portable(entry.rel), entry.error))
+                    result.errors.append((portable(rel), entry.error))
                 elif entry.skip:
-                    result.skipped.append((portable(entry.rel), entry.skip))
+                    result.skipped.append((portable(rel), entry.skip))
                 else:
-                    found.append((entry.path, entry.rel))
+                    found.append((entry.path, rel))
         elif src.is_symlink() and not src.exists():
             result.errors.append((portable(str(src)), "broken or looping symbolic link"))
         elif src.is_file() and supported(src.name):
