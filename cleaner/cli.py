@@ -43,7 +43,8 @@ EXIT_CODES_HELP = (
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Turn scraped news files (HTML or text, optionally .gz) into clean text plus metadata. "
+    help="Turn scraped news files (HTML or text, optionally .gz, .bz2 or .xz) into clean text"
+    " plus metadata. "
     + EXIT_CODES_HELP,
 )
 
@@ -264,6 +265,21 @@ def clean(
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Stop at the first file that fails.")
     ] = False,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            metavar="GLOB",
+            help="Clean only files matching GLOB (repeatable): a pattern with '/' is matched"
+            " against the relative path, one without against the file name.",
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude", metavar="GLOB", help="Skip files matching GLOB (repeatable; as --include)."
+        ),
+    ] = None,
     max_failures: Annotated[
         str,
         typer.Option(
@@ -330,7 +346,8 @@ def clean(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Print each file as it is done.")
+        bool,
+        typer.Option("--verbose", "-v", help="Print each file as it is done, and each skip."),
     ] = False,
 ) -> None:
     """Clean files or folders into OUT (.txt + .json per input), or stdin to stdout.
@@ -384,6 +401,7 @@ def clean(
         shard=the_shard,
         max_memory=max_memory * MEGABYTE or None,
         wait=wait,
+        only=batch.Selection(tuple(include or ()), tuple(exclude or ())),
     )
     paths = [Path(p) for p in inputs]
     with Feedback(enabled=Feedback.wanted(quiet=quiet) and not dry_run) as feedback:
@@ -403,6 +421,9 @@ def clean(
         except CleanerError as exc:
             feedback.print(f"cleaner: error: {exc}")
             raise typer.Exit(EXIT_USAGE) from exc
+    if verbose:
+        for source, reason in report.skipped:
+            _err(f"skipped {batch.display(source)} ({reason})")
     tolerated = bool(report.failed) and bound.allows(report)
     _summary(
         report, out, quiet=quiet, dry_run=dry_run, output_format=output_format, shard=the_shard,

@@ -7,26 +7,32 @@ then charset-normalizer's detection. Mojibake (UTF-8 that was decoded as cp1252 
 upstream), which no decoder can undo, is repaired later, block by block (:mod:`cleaner.mojibake`).
 
 :func:`read_file` reads an input file within the size cap: the size is checked before reading,
-and a ``.gz`` is decompressed as it is read, so neither a huge file nor a gzip bomb is ever held
-in memory beyond the cap.
+and a ``.gz``, ``.bz2`` or ``.xz`` is decompressed as it is read (recognised by its magic number,
+whatever its name), so neither a huge file nor a decompression bomb is ever held in memory
+beyond the cap.
 """
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import hashlib
+import lzma
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from io import BufferedReader
 from pathlib import Path
+from typing import Any
 
 from charset_normalizer import from_bytes
 
 from cleaner import settings
 from cleaner.document import Decoded, Kind
 from cleaner.errors import InputError
+from cleaner.names import kind_part
 
 # C0 control characters other than tab, newline, carriage return and form feed: text has few.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
@@ -136,6 +142,73 @@ def _next_member(rest: bytes, chunks: Iterator[bytes]) -> bytes:
     return rest if rest.startswith(_GZIP_MAGIC) else b""
 
 
+@dataclass(frozen=True, slots=True)
+class _Packing:
+    """A compression format read as it is decompressed: its name, magic number, decompressor
+    and the exception the decompressor raises on corrupt data."""
+
+    name: str
+    magic: bytes
+    new: Callable[[], Any]
+    error: type[Exception]
+
+
+# gzip has its own member loop above (zlib's API differs); these share one.
+_PACKINGS = (
+    _Packing("bzip2", b"BZh", bz2.BZ2Decompressor, OSError),
+    _Packing("xz", b"\xfd7zXZ\x00", lzma.LZMADecompressor, lzma.LZMAError),
+)
+
+
+def packing_of(head: bytes) -> _Packing | None:
+    """The bzip2 or xz format whose magic number starts ``head`` (``None``: neither)."""
+    for packing in _PACKINGS:
+        if head.startswith(packing.magic) and (packing.name != "bzip2" or head[3:4].isdigit()):
+            return packing
+    return None
+
+
+def unpack(chunks: Iterator[bytes], packing: _Packing, *, max_bytes: int) -> bytes:
+    """Decompress the streams of ``packing`` that ``chunks`` deliver (concatenated streams, as
+    pbzip2 writes, included), never producing more than ``max_bytes + 1`` bytes."""
+    out = bytearray()
+    data = next(chunks, b"")
+    while data:
+        rest = _unpack_stream(data, chunks, out, packing, max_bytes=max_bytes)
+        data = _next_stream(rest, chunks, packing.magic)
+    return bytes(out)
+
+
+def _unpack_stream(
+    data: bytes, chunks: Iterator[bytes], out: bytearray, packing: _Packing, *, max_bytes: int
+) -> bytes:
+    decompressor = packing.new()
+    while True:
+        try:
+            out += decompressor.decompress(data, max_bytes + 1 - len(out))
+        except packing.error as exc:
+            raise InputError(f"corrupt {packing.name} data ({exc})") from exc
+        if len(out) > max_bytes:
+            raise InputError(f"decompressed size exceeds the limit of {max_bytes} bytes")
+        if decompressor.eof:
+            return bytes(decompressor.unused_data)
+        data = next(chunks, b"") if decompressor.needs_input else b""
+        if not data and decompressor.needs_input:
+            raise InputError(f"truncated {packing.name} data (unexpected end of stream)")
+
+
+def _next_stream(rest: bytes, chunks: Iterator[bytes], magic: bytes) -> bytes:
+    """The start of the next stream after ``rest`` (NUL padding skipped), or b"" when the input
+    ends or what follows is not one."""
+    rest = rest.lstrip(b"\x00")
+    while len(rest) < len(magic):
+        more = next(chunks, b"")
+        if not more:
+            break
+        rest = (rest + more).lstrip(b"\x00")
+    return rest if rest.startswith(magic) else b""
+
+
 def _binary_kind(data: bytes) -> str | None:
     for magic, name in _MAGIC:
         if data.startswith(magic):
@@ -237,8 +310,7 @@ def sniff_kind(text: str, name: str) -> Kind:
     if _HTML_START.match(head):
         return "html"
     tags = len(_TAG.findall(head))
-    lowered = name.lower().removesuffix(".gz")
-    if lowered.endswith(HTML_SUFFIXES):
+    if kind_part(name).endswith(HTML_SUFFIXES):
         return "html" if tags >= 1 else "text"
     return "html" if tags >= 5 else "text"
 
@@ -252,10 +324,15 @@ def read(data: bytes | str, *, name: str, max_bytes: int) -> Decoded:
     sha, size = hashlib.sha256(data).hexdigest(), len(data)
     if not data:
         raise InputError("empty file")
+    packing = packing_of(data[:6])
     if data.startswith(_GZIP_MAGIC):
         data = gunzip(data, max_bytes=max_bytes)
         if not data:
             raise InputError("empty file (after gunzip)")
+    elif packing is not None:
+        data = unpack(iter((data,)), packing, max_bytes=max_bytes)
+        if not data:
+            raise InputError(f"empty file (after {packing.name} decompression)")
     elif len(data) > max_bytes:
         raise InputError(_too_big(max_bytes))
     return _decoded(data, name, sha, size)
@@ -273,16 +350,22 @@ def read_file(path: Path, *, name: str, max_bytes: int) -> Decoded:
     if os.stat(path).st_size > max_bytes:
         raise InputError(_too_big(max_bytes))
     with open(path, "rb") as handle:
-        if not handle.peek(len(_GZIP_MAGIC)).startswith(_GZIP_MAGIC):
+        head = handle.peek(8)[:8]
+        packing = packing_of(head)
+        if not head.startswith(_GZIP_MAGIC) and packing is None:
             # At most one byte past the cap: the file may have grown since it was sized.
             return read(handle.read(max_bytes + 1), name=name, max_bytes=max_bytes)
         source = _HashedFile(handle, max_bytes)
         chunks = source.chunks()
-        data = _inflate(chunks, max_bytes=max_bytes)
+        if packing is None:
+            data = _inflate(chunks, max_bytes=max_bytes)
+        else:
+            data = unpack(chunks, packing, max_bytes=max_bytes)
         for _rest in chunks:  # trailing bytes after the last member count in sha256 and size
             pass
     if not data:
-        raise InputError("empty file (after gunzip)")
+        after = "gunzip" if packing is None else f"{packing.name} decompression"
+        raise InputError(f"empty file (after {after})")
     return _decoded(data, name, source.digest.hexdigest(), source.size)
 
 

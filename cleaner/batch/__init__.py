@@ -12,6 +12,7 @@ from __future__ import annotations
 from cleaner.batch.driver import Hooks, RunOptions, run, run_jsonl
 from cleaner.batch.inputs import Job, Plan, Shard, display, output_stem, plan
 from cleaner.batch.report import REPORT_NAME, FailureBound, RunReport
+from cleaner.batch.selection import Selection
 from cleaner.batch.work import Outcome
 from cleaner.errors import OutputError
 from cleaner.manifest import MANIFEST_NAME
@@ -27,6 +28,7 @@ __all__ = [
     "Plan",
     "RunOptions",
     "RunReport",
+    "Selection",
     "Shard",
     "display",
     "output_stem",

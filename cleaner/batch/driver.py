@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,6 +37,7 @@ from cleaner.batch.inputs import (
 )
 from cleaner.batch.lock import locked
 from cleaner.batch.report import REPORT_NAME, RunReport, write_report
+from cleaner.batch.selection import Selection
 from cleaner.batch.work import Outcome
 from cleaner.config import Options
 from cleaner.errors import CleanerError, Interrupted, OutputError
@@ -80,6 +81,7 @@ class RunOptions:
         max_memory: bytes of memory a local worker process may use; a file that needs more
             fails with "exceeds the memory limit" (None: no limit).
         wait: when another run holds OUT's lock, wait for it instead of stopping.
+        only: the ``--include`` / ``--exclude`` patterns (see :class:`Selection`).
     """
 
     jobs: int = 1
@@ -94,6 +96,7 @@ class RunOptions:
     shard: Shard | None = None
     max_memory: int | None = settings.DEFAULT_MAX_MEMORY_BYTES
     wait: bool = False
+    only: Selection = field(default_factory=Selection)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +196,7 @@ def _start(
 ) -> _Start:
     """The shared opening of a run: plan (the whole of SRC, even when sharded: see
     :func:`_shard_stats`), report up-front errors, stat this run's inputs, choose the profile."""
-    the_plan = plan(inputs, out)
+    the_plan = plan(inputs, out, only=how.only)
     ours = mine(how.shard)
     report = RunReport(
         skipped=[(s, r) for s, r in the_plan.skipped if ours(s)],

@@ -14,7 +14,6 @@ in which each byte that is not UTF-8 is written ``\xHH`` and a backslash ``\\`` 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import re
@@ -22,9 +21,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cleaner.batch import selection
 from cleaner.batch.lock import LOCK_NAME
 from cleaner.batch.report import REPORT_NAME, SHARD_FILE
 from cleaner.manifest import MANIFEST_NAME, Stat
+from cleaner.names import unpacked
 from cleaner.write import TEMP_PREFIX
 
 SYMLINK_SKIP = "symbolic link (not followed)"
@@ -92,24 +93,19 @@ class Plan:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
-@functools.cache
-def _suffixes() -> tuple[str, ...]:
-    from cleaner.read import SUPPORTED_SUFFIXES  # lazy: read imports ftfy and charset detection
-
-    return SUPPORTED_SUFFIXES
-
-
 def supported(name: str) -> bool:
-    return name.lower().removesuffix(".gz").endswith(_suffixes())
+    """Is the file an input by its name alone (see :mod:`cleaner.batch.selection`)?"""
+    return selection.known(name)
 
 
 def output_stem(relative: str) -> str:
-    """``a/b/name.html.gz`` -> ``a/b/name``."""
-    lowered = relative.lower()
-    if lowered.endswith(".gz"):
-        relative = relative[:-3]
-    head, _dot, _ext = relative.rpartition(".")
-    return head or relative
+    """``a/b/name.html.gz`` -> ``a/b/name``; a query string stays, so that ``index.html?p=2``
+    and ``index.html`` do not collide (``index?p=2``); a name without extension is kept."""
+    relative = unpacked(relative)
+    path, mark, query = relative.partition("?")
+    folder, slash, name = path.rpartition("/")
+    head, _dot, _ext = name.rpartition(".")
+    return f"{folder}{slash}{head or name}{mark}{query}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +161,7 @@ def _skip_reason(entry: os.DirEntry[str]) -> str | None:
     if not entry.is_file(follow_symlinks=False):
         return "not a regular file"
     if not supported(entry.name):
-        return "unsupported file type"
+        return selection.skip_reason(Path(entry.path), entry.name)
     return None
 
 
@@ -238,11 +234,15 @@ def mine(shard: Shard | None) -> Callable[[str], bool]:
     return (lambda _source: True) if shard is None else shard.holds
 
 
-def plan(inputs: Iterable[Path], out: Path | None) -> Plan:
+def plan(
+    inputs: Iterable[Path], out: Path | None, *, only: selection.Selection | None = None
+) -> Plan:
     """Walk the inputs (folders recursively, files as they are) and map them to outputs in
-    ``out`` (``None``: a stream, whose stems are the relative output names)."""
+    ``out`` (``None``: a stream, whose stems are the relative output names), keeping the files
+    that ``only`` (the ``--include`` / ``--exclude`` patterns) lets through."""
     result = Plan()
     candidates = _candidates(inputs, out.resolve() if out is not None else None, result)
+    candidates = _selected(candidates, only or selection.Selection(), result)
     by_output: dict[str, list[tuple[Path, str]]] = {}
     for path, rel in candidates:
         by_output.setdefault(output_stem(rel).casefold(), []).append((path, rel))
@@ -279,6 +279,20 @@ def folder_labels(folders: list[Path]) -> dict[Path, str]:
             depth[folder] += 1
 
 
+def _selected(
+    candidates: list[tuple[Path, str]], only: selection.Selection, result: Plan
+) -> list[tuple[Path, str]]:
+    """The candidates the user's patterns let through; the others are skipped, saying why."""
+    kept = []
+    for path, rel in candidates:
+        reason = only.reason(portable(rel))
+        if reason is None:
+            kept.append((path, rel))
+        else:
+            result.skipped.append((portable(rel), reason))
+    return kept
+
+
 def _once(inputs: Iterable[Path]) -> list[Path]:
     """The inputs in the order given, a folder named twice (``d``, ``./d/``) only once."""
     seen: set[Path] = set()
@@ -313,7 +327,11 @@ def _candidates(inputs: Iterable[Path], out: Path | None, result: Plan) -> list[
         elif src.is_file() and supported(src.name):
             found.append((src, src.name))
         elif src.is_file():
-            result.skipped.append((portable(src.name), "unsupported file type"))
+            reason = selection.skip_reason(src, src.name)
+            if reason is None:
+                found.append((src, src.name))
+            else:
+                result.skipped.append((portable(src.name), reason))
         elif src.exists():
             result.errors.append((portable(str(src)), "not a regular file or folder"))
         else:
