@@ -43,6 +43,11 @@ EXIT_CODES_HELP = (
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    # Plain click help and errors: one style for every usage error (no rich box in a log), no
+    # "<bool>" type column, and -h beside --help.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Turn scraped news files (HTML or text, optionally .gz, .bz2 or .xz) into clean text"
     " plus metadata. "
     + EXIT_CODES_HELP,
@@ -68,7 +73,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version."
+        ),
     ] = False,
 ) -> None:
     """cleaner: scraped files in, clean article text and JSON metadata out."""
@@ -76,12 +83,15 @@ def _root(
 
 FavorOption = Annotated[
     str | None,
-    typer.Option(help="HTML extraction trade-off: balanced | precision | recall."),
+    typer.Option(
+        metavar="[balanced|precision|recall]", help="HTML extraction trade-off (default balanced)."
+    ),
 ]
 PhrasesOption = Annotated[
     Path | None,
     typer.Option(
         "--noise-phrases",
+        metavar="FILE",
         help="File of extra noise phrases, one per line (a block equal to one is dropped).",
     ),
 ]
@@ -92,12 +102,16 @@ ProfileOption = Annotated[
     Path | None,
     typer.Option(
         "--profile",
+        metavar="FILE",
         help="Use a saved batch profile (recurring boilerplate lines) instead of learning one.",
     ),
 ]
 ConfigOption = Annotated[
     Path | None,
-    typer.Option(help="pyproject.toml with a \\[tool.cleaner] table (default: ./pyproject.toml)."),
+    typer.Option(
+        metavar="FILE",
+        help="pyproject.toml with a [tool.cleaner] table (default: ./pyproject.toml).",
+    ),
 ]
 NoReorderOption = Annotated[
     bool,
@@ -109,7 +123,8 @@ TextNoiseOption = Annotated[
     str | None,
     typer.Option(
         "--text-noise",
-        help="How plain text is cleaned: model+rules (default) | model | rules.",
+        metavar="[model+rules|model|rules]",
+        help="How plain text is cleaned (default model+rules).",
     ),
 ]
 CommentsOption = Annotated[
@@ -222,25 +237,33 @@ def _options_or_exit(
 def clean(
     inputs: Annotated[
         list[str],
-        typer.Argument(help="Folders (walked recursively) and files; '-' reads one from stdin."),
+        typer.Argument(
+            metavar="SRC...",
+            help="Folders (walked recursively) and files; '-' reads one from stdin.",
+        ),
     ],
     out: Annotated[
         str | None,
         typer.Option(
             "--out",
             "-o",
+            metavar="OUT",
             help="Output folder (mirrors the input tree); with --format jsonl a file, '-' for"
             " stdout.",
         ),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Worker processes (default min(4, CPUs)).")
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, metavar="N", help="Worker processes (default min(4, CPUs))."
+        ),
     ] = DEFAULT_JOBS,
     timeout: Annotated[
         float,
         typer.Option(
             "--timeout",
             min=0,
+            metavar="SECONDS",
             help="Seconds per file before it is stopped and reported failed (0: no limit).",
         ),
     ] = settings.DEFAULT_TIMEOUT_SECONDS,
@@ -248,6 +271,7 @@ def clean(
         str,
         typer.Option(
             "--format",
+            metavar="[files|jsonl]",
             help="files: a .txt + .json pair per input; jsonl: one JSON object per document.",
         ),
     ] = "files",
@@ -296,7 +320,7 @@ def clean(
             metavar="ADDRESS|FILE",
             help="Send the per-file work to a Dask cluster: a scheduler address"
             " (tcp://HOST:8786) or scheduler file. SRC and OUT must be on a file system the"
-            " workers share. Needs the dask extra: pip install 'cleaner-news\\[dask]'.",
+            " workers share. Needs the dask extra: pip install 'cleaner-news[dask]'.",
         ),
     ] = None,
     shard: Annotated[
@@ -326,7 +350,9 @@ def clean(
     ] = False,
     save_profile: Annotated[
         Path | None,
-        typer.Option(help="Write the batch profile used to this JSON file (for --profile)."),
+        typer.Option(
+            metavar="FILE", help="Write the batch profile used to this JSON file (for --profile)."
+        ),
     ] = None,
     max_memory: Annotated[
         int,
@@ -366,6 +392,9 @@ def clean(
         text_noise=text_noise,
         comments=comments,
     )
+    if quiet and verbose:
+        _err("error: --quiet and --verbose cannot be used together")
+        raise typer.Exit(EXIT_USAGE)
     if output_format not in ("files", "jsonl"):
         _err(f"error: --format must be files or jsonl, not {output_format!r}")
         raise typer.Exit(EXIT_USAGE)
@@ -501,7 +530,7 @@ def _summary(
     shard: batch.Shard | None = None,
     tolerated: batch.FailureBound | None = None,
 ) -> None:
-    if quiet and not report.failed:
+    if quiet:  # errors only: each failure has had its own line
         return
     if dry_run:
         _err(
@@ -568,7 +597,7 @@ def format_explanation(result: CleanResult) -> str:
 
 @app.command("explain", epilog=EXIT_CODES_HELP)
 def explain_command(
-    path: Annotated[str, typer.Argument(help="One file, or '-' for stdin.")],
+    path: Annotated[str, typer.Argument(metavar="FILE", help="One file, or '-' for stdin.")],
     favor: FavorOption = None,
     noise_phrases: PhrasesOption = None,
     no_noise: NoNoiseOption = False,

@@ -274,3 +274,29 @@ def test_dask_without_the_extra_says_how_to_install_and_exits_2(
     assert code == 2 and out == ""
     assert "pip install 'cleaner-news[dask]'" in err and err.count("\n") == 1
     assert not (tmp_path / "out").exists()  # checked before any work
+
+
+def test_quiet_prints_only_the_error_lines(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "good.txt").write_text(GOOD_TEXT)
+    (src / "empty.txt").write_bytes(b"")
+    code, _out, err = invoke("clean", str(src), "-o", str(tmp_path / "o"), "-q")
+    assert code == 1
+    assert err.splitlines() == ["cleaner: error: empty.txt: empty file"]
+
+
+def test_quiet_and_verbose_together_are_a_usage_error(tmp_path: Path) -> None:
+    _tree(tmp_path / "src")
+    code, _out, err = invoke("clean", str(tmp_path / "src"), "-o", str(tmp_path / "o"), "-q", "-v")
+    assert code == 2 and "--quiet and --verbose" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_short_help_and_version_flags() -> None:
+    code, out, _err = invoke("-h")
+    assert code == 0 and "Usage: " in out and "-h, --help" in out
+    code, out, _err = invoke("-V")
+    assert code == 0 and out.startswith("cleaner ")
+    code, out, _err = invoke("clean", "-h")
+    assert code == 0 and "<bool>" not in out and "[files|jsonl]" in out
