@@ -511,12 +511,16 @@ def _hooks(feedback: Feedback, *, verbose: bool, quiet: bool = False) -> batch.H
         if not quiet:
             feedback.print(f"cleaner: warning: {message}")
 
+    def on_doomed(output: str) -> None:
+        typer.echo(f"would delete {batch.display(output)} (its input is gone: --prune)")
+
     return batch.Hooks(
         error=on_error,
         total=feedback.start,
         progress=on_progress,
         planned=on_planned,
         notice=on_notice,
+        doomed=on_doomed,
     )
 
 
@@ -533,9 +537,11 @@ def _summary(
     if quiet:  # errors only: each failure has had its own line
         return
     if dry_run:
+        pruned = f", {report.pruned} to prune" if report.pruned else ""
         _err(
             f"dry run: {len(report.planned)} to clean, {report.up_to_date} up to date,"
-            f" {len(report.skipped)} skipped, {len(report.failed)} failed; nothing written"
+            f" {len(report.skipped)} skipped, {len(report.failed)} failed{pruned};"
+            " nothing written"
         )
         return
     empty = f" ({report.empty} empty: no article found)" if report.empty else ""

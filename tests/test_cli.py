@@ -300,3 +300,19 @@ def test_short_help_and_version_flags() -> None:
     assert code == 0 and out.startswith("cleaner ")
     code, out, _err = invoke("clean", "-h")
     assert code == 0 and "<bool>" not in out and "[files|jsonl]" in out
+
+
+def test_prune_dry_run_lists_what_it_would_delete(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "keep.txt").write_text(GOOD_TEXT)
+    (src / "gone.txt").write_text(GOOD_TEXT)
+    out = tmp_path / "o"
+    assert invoke("clean", str(src), "-o", str(out))[0] == 0
+    (src / "gone.txt").unlink()
+    code, stdout, err = invoke("clean", str(src), "-o", str(out), "--prune", "--dry-run")
+    assert code == 0, err
+    assert "would delete gone.txt (its input is gone: --prune)" in stdout
+    assert "would delete gone.json (its input is gone: --prune)" in stdout
+    assert "1 to prune" in err
+    assert (out / "gone.txt").exists()  # a dry run deletes nothing

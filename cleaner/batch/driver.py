@@ -104,13 +104,15 @@ class Hooks:
     """Callbacks for the caller's feedback: ``error(source, reason)`` per failure in input
     order; ``total(n)`` once with the number of files to clean; ``progress(outcome)`` after
     each; ``planned(source, reason)`` per stale file in a dry run; ``notice(message)`` for a
-    one-line warning about the run itself (an old OUT not walked, a manifest not usable)."""
+    one-line warning about the run itself (an old OUT not walked, a manifest not usable);
+    ``doomed(output)`` per output file a dry run's ``--prune`` would delete."""
 
     error: Callable[[str, str], None] | None = None
     total: Callable[[int], None] | None = None
     progress: Callable[[Outcome], None] | None = None
     planned: Callable[[str, str], None] | None = None
     notice: Callable[[str], None] | None = None
+    doomed: Callable[[str], None] | None = None
 
 
 DEFAULT_RUN = RunOptions()
@@ -291,6 +293,21 @@ def _outputs_present(out: str, entry: Entry) -> bool:
     return all(os.path.exists(os.path.join(out, real_name(name))) for name in entry.outputs)
 
 
+def _current(the_plan: Plan) -> set[str]:
+    """The sources of SRC that still exist (cleaned or failing alike)."""
+    return {job.source for job in the_plan.jobs} | {s for s, _ in the_plan.errors}
+
+
+def _would_prune(manifest: Manifest, current: set[str], hooks: Hooks) -> int:
+    """A dry run's --prune: each output it would delete goes to ``hooks.doomed``."""
+    gone = sorted(name for name in manifest.entries if name not in current)
+    for name in gone:
+        for relative in manifest.entries[name].outputs:
+            if hooks.doomed:
+                hooks.doomed(relative)
+    return len(gone)
+
+
 def _prune(out: Path, manifest: Manifest, current: set[str]) -> int:
     """Delete the recorded outputs of inputs that are gone; return how many inputs."""
     gone = [name for name in manifest.entries if name not in current]
@@ -434,14 +451,14 @@ def _drive(
     recorder.dirty = manifest.header() != old.header()
     stale = _stale(start, manifest, out, how, hooks)
     if how.dry_run:
+        if how.prune:
+            report.pruned = _would_prune(manifest, _current(start.plan), hooks)
         return report
     stale = _spare_inputs(start, stale)
     if how.prune:
         # Inputs of the whole SRC: a shard's manifest holds only its own entries, and a shard
         # never deletes the outputs of an input that still exists.
-        the_plan = start.plan
-        current = {job.source for job in the_plan.jobs} | {s for s, _ in the_plan.errors}
-        report.pruned = _prune(out, manifest, current)
+        report.pruned = _prune(out, manifest, _current(start.plan))
         recorder.dirty = recorder.dirty or report.pruned > 0
     if hooks.total:
         hooks.total(len(stale))
