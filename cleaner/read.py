@@ -412,7 +412,9 @@ def _decoded(data: bytes, name: str, sha: str, size: int) -> Decoded:
         warnings.append("removed stray NUL bytes")
     text, encoding = decode(data)
     if encoding == UTF8_REPLACED:
+        # The metadata names a codec; that some bytes were replaced is a warning.
         warnings.append(f"invalid UTF-8 bytes replaced ({_replaced(text, data)} characters)")
+        encoding = "utf-8"
     return _finish(text, encoding, name, sha, size, warnings)
 
 
