@@ -399,10 +399,10 @@ def clean(
         _err(f"error: --format must be files or jsonl, not {output_format!r}")
         raise typer.Exit(EXIT_USAGE)
     if inputs == [STDOUT]:
-        if out is not None:
-            _err("error: '-' writes to stdout; --out is not used with it")
+        if out not in (None, STDOUT):
+            _err("error: '-' writes to stdout; --out is not used with it (or give --out -)")
             raise typer.Exit(EXIT_USAGE)
-        _clean_stdin(options)
+        _clean_stdin(options, jsonl=output_format == "jsonl")
         return
     if STDOUT in inputs:
         _err("error: '-' (stdin) cannot be mixed with files")
@@ -561,7 +561,9 @@ def _summary(
     _err(line)
 
 
-def _clean_stdin(options: Options) -> None:
+def _clean_stdin(options: Options, *, jsonl: bool = False) -> None:
+    """One document from stdin to stdout: its text, or with ``--format jsonl`` one JSON
+    object with ``source``, ``text`` and ``metadata`` (as each line of a batch's stream)."""
     from cleaner.pipeline import clean as clean_one
 
     try:
@@ -573,7 +575,11 @@ def _clean_stdin(options: Options) -> None:
     except InputError as exc:
         _err(f"error: <stdin>: {exc.reason}")
         raise typer.Exit(EXIT_FAILURES) from exc
-    sys.stdout.write(result.text)
+    if jsonl:
+        record = {"source": name, "text": result.text, "metadata": result.metadata}
+        sys.stdout.write(json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(result.text)
     sys.stdout.flush()
 
 

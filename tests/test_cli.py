@@ -316,3 +316,21 @@ def test_prune_dry_run_lists_what_it_would_delete(tmp_path: Path) -> None:
     assert "would delete gone.json (its input is gone: --prune)" in stdout
     assert "1 to prune" in err
     assert (out / "gone.txt").exists()  # a dry run deletes nothing
+
+
+def test_jsonl_has_no_collisions_of_output_names(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "x.txt").write_text(GOOD_TEXT)
+    (src / "x.html").write_text(GOOD_TEXT)
+    code, out, err = invoke("clean", str(src), "--format", "jsonl", "--out", "-")
+    assert code == 0, err
+    assert [json.loads(line)["source"] for line in out.splitlines()] == ["x.html", "x.txt"]
+
+
+@pytest.mark.parametrize("dest", [[], ["--out", "-"]])
+def test_stdin_with_jsonl_prints_one_json_object(dest: list[str]) -> None:
+    code, out, err = invoke("clean", "-", "--format", "jsonl", *dest, stdin=GOOD_TEXT)
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["source"] == "<stdin>" and record["text"] and record["metadata"]["sha256"]

@@ -245,7 +245,9 @@ def plan(
     candidates = _selected(candidates, only or selection.Selection(), result)
     by_output: dict[str, list[tuple[Path, str]]] = {}
     for path, rel in candidates:
-        by_output.setdefault(output_stem(rel).casefold(), []).append((path, rel))
+        # A stream (out None) keys its records by source: only files can collide.
+        key = rel if out is None else output_stem(rel).casefold()
+        by_output.setdefault(key, []).append((path, rel))
     for key in sorted(by_output):
         group = by_output[key]
         if len(group) > 1:
