@@ -500,7 +500,7 @@ def _hooks(feedback: Feedback, *, verbose: bool, quiet: bool = False) -> batch.H
         feedback.print(f"cleaner: error: {batch.display(source)}: {reason}")
 
     def on_progress(outcome: batch.Outcome) -> None:
-        feedback.advance()
+        feedback.advance(failed=outcome.status == "failed")
         if verbose and outcome.status == "cleaned":
             feedback.print(f"cleaned {batch.display(outcome.source)}")
 
@@ -521,6 +521,7 @@ def _hooks(feedback: Feedback, *, verbose: bool, quiet: bool = False) -> batch.H
         planned=on_planned,
         notice=on_notice,
         doomed=on_doomed,
+        phase=feedback.phase,
     )
 
 

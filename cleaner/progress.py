@@ -38,6 +38,13 @@ class Feedback:
             self._progress.stop()
             self._progress = None
 
+    def phase(self, what: str) -> None:
+        """Say what a long step before the cleaning does (the profile's first pass), so the
+        terminal does not sit silent; the bar replaces the line when the cleaning starts."""
+        if self.enabled:
+            sys.stderr.write(f"cleaner: {what}...\r")
+            sys.stderr.flush()
+
     def start(self, total: int) -> None:
         """Show the bar for ``total`` files (nothing when there is nothing to do)."""
         if not self.enabled or total == 0:
@@ -48,6 +55,7 @@ class Feedback:
             MofNCompleteColumn,
             Progress,
             TextColumn,
+            TimeElapsedColumn,
             TimeRemainingColumn,
         )
 
@@ -55,18 +63,29 @@ class Feedback:
             TextColumn("cleaning"),
             BarColumn(),
             MofNCompleteColumn(),
+            TextColumn("{task.fields[failed]} failed ·"),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("elapsed, about"),
             TimeRemainingColumn(),
+            TextColumn("left (estimate)"),
             console=Console(stderr=True),
             auto_refresh=False,
             transient=True,
         )
         self._progress.start()
-        self._task = self._progress.add_task("clean", total=total)
+        self._task = self._progress.add_task("clean", total=total, failed=0, rate="")
 
-    def advance(self) -> None:
-        if self._progress is not None:
-            self._progress.advance(self._task)
-            self._progress.refresh()
+    def advance(self, *, failed: bool = False) -> None:
+        if self._progress is None:
+            return
+        task = self._progress.tasks[0]
+        speed = task.speed
+        rate = f"{speed:.1f} files/s ·" if speed else ""
+        self._progress.update(
+            self._task, advance=1, failed=task.fields["failed"] + failed, rate=rate
+        )
+        self._progress.refresh()
 
     def print(self, line: str) -> None:
         """A line on stderr that does not tear the bar."""

@@ -105,7 +105,8 @@ class Hooks:
     order; ``total(n)`` once with the number of files to clean; ``progress(outcome)`` after
     each; ``planned(source, reason)`` per stale file in a dry run; ``notice(message)`` for a
     one-line warning about the run itself (an old OUT not walked, a manifest not usable);
-    ``doomed(output)`` per output file a dry run's ``--prune`` would delete."""
+    ``doomed(output)`` per output file a dry run's ``--prune`` would delete; ``phase(what)``
+    when a long step other than cleaning starts (the profile's first pass)."""
 
     error: Callable[[str, str], None] | None = None
     total: Callable[[int], None] | None = None
@@ -113,6 +114,7 @@ class Hooks:
     planned: Callable[[str, str], None] | None = None
     notice: Callable[[str], None] | None = None
     doomed: Callable[[str], None] | None = None
+    phase: Callable[[str], None] | None = None
 
 
 DEFAULT_RUN = RunOptions()
@@ -212,7 +214,7 @@ def _start(
     _notice_old_outputs(report, hooks)
     inodes: set[tuple[int, int]] = set()
     stated, basis = _shard_stats(the_plan, options, how, recorder.fail, inodes)
-    options, record, digest = _choose_profile(basis, options, how, old, engine)
+    options, record, digest = _choose_profile(basis, options, how, old, engine, hooks)
     _save_profile(options, how.save_profile)
     report.profile_lines = len(options.profile.lines) if options.profile else None
     return _Start(the_plan, report, recorder, stated, options, inodes, record, digest)
@@ -254,6 +256,7 @@ def _choose_profile(
     how: RunOptions,
     manifest: Manifest,
     engine: Engine,
+    hooks: Hooks,
 ) -> tuple[Options, dict[str, Any] | None, str | None]:
     """The options with the batch profile set, and what to cache in the manifest.
 
@@ -271,6 +274,8 @@ def _choose_profile(
         )
     else:
         jobs = [job for job, _stat in stated]
+        if hooks.phase:
+            hooks.phase(f"first pass: learning the batch profile from {len(jobs)} files")
         profile = learn_profile(jobs, options, engine=engine, timeout=how.timeout)
     record = {
         "lines": sorted(profile.lines),
