@@ -608,7 +608,13 @@ def format_explanation(result: CleanResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-@app.command("explain", epilog=EXIT_CODES_HELP)
+EXPLAIN_EXIT_CODES_HELP = (
+    "Exit codes: 0 explained; 1 the input cannot be cleaned (the reason on stderr); 2 usage or"
+    " configuration error, or the file cannot be read."
+)
+
+
+@app.command("explain", epilog=EXPLAIN_EXIT_CODES_HELP)
 def explain_command(
     path: Annotated[str, typer.Argument(metavar="FILE", help="One file, or '-' for stdin.")],
     favor: FavorOption = None,

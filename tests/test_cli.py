@@ -334,3 +334,8 @@ def test_stdin_with_jsonl_prints_one_json_object(dest: list[str]) -> None:
     assert code == 0, err
     record = json.loads(out)
     assert record["source"] == "<stdin>" and record["text"] and record["metadata"]["sha256"]
+
+
+def test_explain_help_gives_its_own_exit_codes() -> None:
+    code, out, _err = invoke("explain", "-h")
+    assert code == 0 and "0 explained" in out and "130" not in out
