@@ -110,8 +110,8 @@ def load_pyproject(path: Path) -> dict[str, Any]:
     """Return the ``[tool.cleaner]`` table of a pyproject file ({} when absent).
 
     Recognised keys: ``favor``, ``include_tables``, ``comments``, ``remove_noise``,
-    ``text_noise``, ``noise_phrases`` (a list of strings) and ``noise_phrases_file`` (a path
-    relative to the pyproject). Anything wrong is a ConfigError of one line naming the file.
+    ``reorder``, ``drop_offtopic``, ``max_bytes``, ``text_noise``, ``noise_phrases`` (a list of
+    strings) and ``noise_phrases_file`` (a path relative to the pyproject). Anything wrong is a ConfigError of one line naming the file.
     """
     text = read_config_text(path, "cannot read configuration")
     try:
@@ -173,8 +173,12 @@ def _option(path: Path, key: str, value: object) -> object:
             choices = " | ".join(TEXT_NOISE)
             raise ConfigError(f"{shown(path)}: tool.cleaner.text_noise must be {choices}")
         return value
-    if key in ("include_tables", "comments", "remove_noise"):
+    if key in ("include_tables", "comments", "remove_noise", "reorder", "drop_offtopic"):
         if not isinstance(value, bool):
             raise ConfigError(f"{shown(path)}: tool.cleaner.{key} must be true or false")
+        return value
+    if key == "max_bytes":
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ConfigError(f"{shown(path)}: tool.cleaner.max_bytes must be a positive integer")
         return value
     raise ConfigError(f"{shown(path)}: unknown key tool.cleaner.{shown(key)}")
