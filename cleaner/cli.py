@@ -16,6 +16,7 @@ import os
 import stat
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -434,7 +435,8 @@ def clean(
     )
     paths = [Path(p) for p in inputs]
     with Feedback(enabled=Feedback.wanted(quiet=quiet) and not dry_run) as feedback:
-        hooks = _hooks(feedback, verbose=verbose, quiet=quiet)
+        shown = batch.as_typed(paths)
+        hooks = _hooks(feedback, verbose=verbose, quiet=quiet, shown=shown)
         try:
             if output_format == "jsonl":
                 dest = None if out == STDOUT else Path(out)
@@ -452,7 +454,7 @@ def clean(
             raise typer.Exit(EXIT_USAGE) from exc
     if verbose:
         for source, reason in report.skipped:
-            _err(f"skipped {batch.display(source)} ({reason})")
+            _err(f"skipped {shown(source)} ({reason})")
     tolerated = bool(report.failed) and bound.allows(report)
     _summary(
         report, out, quiet=quiet, dry_run=dry_run, output_format=output_format, shard=the_shard,
@@ -492,17 +494,24 @@ def _check_dask(target: str) -> None:
         raise typer.Exit(EXIT_USAGE)
 
 
-def _hooks(feedback: Feedback, *, verbose: bool, quiet: bool = False) -> batch.Hooks:
+def _hooks(
+    feedback: Feedback,
+    *,
+    verbose: bool,
+    quiet: bool = False,
+    shown: Callable[[str], str] = batch.display,
+) -> batch.Hooks:
     """Per-file printing: each failure always, each cleaned file with --verbose, warnings about
-    the run itself unless --quiet."""
+    the run itself unless --quiet; files are shown as ``shown`` gives them (under the input
+    paths as typed). A dry run lists the sources themselves, as the report names them."""
 
     def on_error(source: str, reason: str) -> None:
-        feedback.print(f"cleaner: error: {batch.display(source)}: {reason}")
+        feedback.print(f"cleaner: error: {shown(source)}: {reason}")
 
     def on_progress(outcome: batch.Outcome) -> None:
         feedback.advance(failed=outcome.status == "failed")
         if verbose and outcome.status == "cleaned":
-            feedback.print(f"cleaned {batch.display(outcome.source)}")
+            feedback.print(f"cleaned {shown(outcome.source)}")
 
     def on_planned(source: str, reason: str) -> None:
         typer.echo(f"would clean {batch.display(source)} ({reason})")

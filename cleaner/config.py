@@ -111,7 +111,8 @@ def load_pyproject(path: Path) -> dict[str, Any]:
 
     Recognised keys: ``favor``, ``include_tables``, ``comments``, ``remove_noise``,
     ``reorder``, ``drop_offtopic``, ``max_bytes``, ``text_noise``, ``noise_phrases`` (a list of
-    strings) and ``noise_phrases_file`` (a path relative to the pyproject). Anything wrong is a ConfigError of one line naming the file.
+    strings) and ``noise_phrases_file`` (a path relative to the pyproject). Anything wrong is a
+    ConfigError of one line naming the file.
     """
     text = read_config_text(path, "cannot read configuration")
     try:

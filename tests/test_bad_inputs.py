@@ -149,8 +149,8 @@ def test_errors_are_one_line_naming_the_file(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("cleaner: error: ")]
-    assert "cleaner: error: empty.txt: empty file" in errors
-    truncated = "cleaner: error: truncated.txt.gz: truncated gzip"
+    assert f"cleaner: error: {src}/empty.txt: empty file" in errors
+    truncated = f"cleaner: error: {src}/truncated.txt.gz: truncated gzip"
     assert any(line.startswith(truncated) for line in errors)
     assert (tmp_path / "out" / "new\nline.txt").is_file()
 

@@ -43,8 +43,9 @@ def test_good_and_bad_files_exit_1_and_name_each_bad_file(tmp_path: Path) -> Non
     code, _out, err = invoke("clean", str(src), "--out", str(tmp_path / "out"))
     assert code == 1
     lines = err.splitlines()
-    assert "cleaner: error: empty.txt: empty file" in lines
-    assert any(line.startswith("cleaner: error: bad\\nname.txt: binary") for line in lines)
+    # error lines name the file as typed (under SRC); the report keeps the relative source
+    assert f"cleaner: error: {src}/empty.txt: empty file" in lines
+    assert any(line.startswith(f"cleaner: error: {src}/bad\\nname.txt: binary") for line in lines)
     assert "3 cleaned, 1 skipped, 2 failed" in lines[-1]
     report = json.loads((tmp_path / "out" / "cleaner-report.json").read_text())
     assert [f["source"] for f in report["failed"]] == ["bad\nname.txt", "empty.txt"]
@@ -149,7 +150,9 @@ def test_files_given_directly_map_by_name(tmp_path: Path) -> None:
         ".cleaner-lock", ".cleaner-manifest.json", "cleaner-report.json", "page.json",
         "page.txt", "top.json", "top.txt",
     ]
-    assert "cleaned page.html" in err and "cleaned top.text" in err
+    # -v names each file as typed
+    src = tmp_path / "src"
+    assert f"cleaned {src}/a/b/page.html" in err and f"cleaned {src}/top.text" in err
 
 
 def test_batch_profile_flags(tmp_path: Path) -> None:
@@ -283,7 +286,7 @@ def test_quiet_prints_only_the_error_lines(tmp_path: Path) -> None:
     (src / "empty.txt").write_bytes(b"")
     code, _out, err = invoke("clean", str(src), "-o", str(tmp_path / "o"), "-q")
     assert code == 1
-    assert err.splitlines() == ["cleaner: error: empty.txt: empty file"]
+    assert err.splitlines() == [f"cleaner: error: {src}/empty.txt: empty file"]
 
 
 def test_quiet_and_verbose_together_are_a_usage_error(tmp_path: Path) -> None:

@@ -148,7 +148,7 @@ def test_dask_run_is_byte_identical_to_local_jobs_2(cluster: LocalCluster, tmp_p
     address = cluster.scheduler_address
     code, _out, err = invoke("clean", str(src), "--out", str(remote), "--dask", address)
     assert code == 1, err
-    assert "cleaner: error: text/empty.txt: empty file" in err.splitlines()
+    assert f"cleaner: error: {src}/text/empty.txt: empty file" in err.splitlines()
     assert _snapshot(remote) == _snapshot(local)  # outputs, manifest and report, byte for byte
     assert not _temps(remote)
     # Incremental: a file gone (pruned), the profile re-learned on the cluster, still the same.

@@ -112,5 +112,5 @@ def test_verbose_lists_the_skips(tmp_path: Path) -> None:
     args = ["clean", str(src), "--out", str(tmp_path / "out"), "-v", "--exclude", "b.*"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.stderr
-    assert f"skipped logo.png ({UNSUPPORTED})" in result.stderr
-    assert "skipped b.html (excluded by --exclude b.*)" in result.stderr
+    assert f"skipped {src}/logo.png ({UNSUPPORTED})" in result.stderr
+    assert f"skipped {src}/b.html (excluded by --exclude b.*)" in result.stderr

@@ -55,3 +55,23 @@ def test_a_wget_mirror_of_several_hosts_has_no_collisions(tmp_path: Path) -> Non
     result = plan(hosts, tmp_path / "out")
     assert not result.errors
     assert [job.source for job in result.jobs] == [f"{h.name}/index.txt" for h in hosts]
+
+
+def test_error_lines_name_the_file_as_typed(tmp_path: Path, monkeypatch: object) -> None:
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.chdir(tmp_path)
+    _folder(tmp_path / "d1", "a.txt")
+    (tmp_path / "d1" / "empty.txt").write_bytes(b"")
+    _folder(tmp_path / "d2", "b.txt")
+    (tmp_path / "one.txt").write_bytes(b"")
+    result = CliRunner().invoke(app, ["clean", "d1/", "d2", "one.txt", "--out", "out"])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("cleaner: error")]
+    assert errors == [
+        "cleaner: error: d1/empty.txt: empty file",
+        "cleaner: error: one.txt: empty file",
+    ]
+    report = json.loads((tmp_path / "out" / "cleaner-report.json").read_text(encoding="utf-8"))
+    assert [f["source"] for f in report["failed"]] == ["d1/empty.txt", "one.txt"]

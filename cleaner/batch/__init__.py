@@ -10,7 +10,7 @@ profile, recording in input order); :mod:`~cleaner.batch.report` is the run repo
 from __future__ import annotations
 
 from cleaner.batch.driver import Hooks, RunOptions, run, run_jsonl
-from cleaner.batch.inputs import Job, Plan, Shard, display, output_stem, plan
+from cleaner.batch.inputs import Job, Plan, Shard, as_typed, display, output_stem, plan
 from cleaner.batch.report import REPORT_NAME, FailureBound, RunReport
 from cleaner.batch.selection import Selection
 from cleaner.batch.work import Outcome
@@ -30,6 +30,7 @@ __all__ = [
     "RunReport",
     "Selection",
     "Shard",
+    "as_typed",
     "display",
     "output_stem",
     "plan",

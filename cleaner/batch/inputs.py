@@ -295,6 +295,28 @@ def _selected(
     return kept
 
 
+def as_typed(inputs: Iterable[Path]) -> Callable[[str], str]:
+    """How a source is shown in an error line: under the input path as the user typed it
+    (``scraped/a/b.html`` for ``cleaner clean scraped``), so that it can be opened from the
+    working folder; the report and the metadata keep the source itself."""
+    unique = _once(inputs)
+    folders = [path for path in unique if path.is_dir()]
+    labels = folder_labels(folders)
+    under = sorted(((labels[f] + "/" if labels[f] else ""), f) for f in folders)
+    under.sort(key=lambda pair: -len(pair[0]))  # the longest label that fits
+    files = {portable(path.name): path for path in unique if not path.is_dir()}
+
+    def shown(source: str) -> str:
+        if source in files:
+            return display(portable(str(files[source])))
+        for label, folder in under:
+            if source.startswith(label):
+                return display(portable(str(folder / real_name(source[len(label) :]))))
+        return display(source)
+
+    return shown
+
+
 def _once(inputs: Iterable[Path]) -> list[Path]:
     """The inputs in the order given, a folder named twice (``d``, ``./d/``) only once."""
     seen: set[Path] = set()
