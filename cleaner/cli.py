@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cleaner import batch, settings
-from cleaner.config import TEXT_NOISE, Options, load_pyproject, read_noise_phrases
+from cleaner.config import CHOICES, Options, choice_error, load_pyproject, read_noise_phrases
 from cleaner.errors import CleanerError, ConfigError, InputError, Interrupted
 from cleaner.profile import Profile
 from cleaner.progress import Feedback
@@ -60,6 +60,11 @@ DEFAULT_JOBS = min(settings.DEFAULT_MAX_JOBS, os.cpu_count() or 1)
 STDOUT = "-"
 
 
+def _choices(key: str) -> str:
+    """The metavar that shows an option's choices: ``[balanced|precision|recall]``."""
+    return f"[{'|'.join(CHOICES[key])}]"
+
+
 def _err(message: str) -> None:
     typer.echo(f"cleaner: {message}", err=True)
 
@@ -85,7 +90,7 @@ def _root(
 FavorOption = Annotated[
     str | None,
     typer.Option(
-        metavar="[balanced|precision|recall]", help="HTML extraction trade-off (default balanced)."
+        metavar=_choices("favor"), help="HTML extraction trade-off (default balanced)."
     ),
 ]
 PhrasesOption = Annotated[
@@ -124,7 +129,7 @@ TextNoiseOption = Annotated[
     str | None,
     typer.Option(
         "--text-noise",
-        metavar="[model+rules|model|rules]",
+        metavar=_choices("text_noise"),
         help="How plain text is cleaned (default model+rules).",
     ),
 ]
@@ -164,8 +169,7 @@ def build_options(
     if pyproject.is_file():
         values.update(load_pyproject(pyproject))
     if favor is not None:
-        if favor not in ("balanced", "precision", "recall"):
-            raise ConfigError(f"--favor must be balanced, precision or recall, not {favor!r}")
+        _check_choice("favor", favor)
         values["favor"] = favor
     if phrases is not None:
         values["noise_phrases"] = tuple(values.get("noise_phrases", ())) + read_noise_phrases(
@@ -182,10 +186,16 @@ def build_options(
     if comments:
         values["comments"] = True
     if text_noise is not None:
-        if text_noise not in TEXT_NOISE:
-            raise ConfigError(f"--text-noise must be {' | '.join(TEXT_NOISE)}, not {text_noise!r}")
+        _check_choice("text_noise", text_noise)
         values["text_noise"] = text_noise
     return Options().merged(**values)
+
+
+def _check_choice(key: str, value: str) -> None:
+    error = choice_error(key, value)
+    if error is not None:
+        raise ConfigError(f"--{key.replace('_', '-')} {error}, not {value!r}")
+
 
 
 def _read_input(path: str, max_bytes: int) -> tuple[bytes | Decoded, str]:

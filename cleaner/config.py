@@ -23,6 +23,16 @@ Favor = Literal["balanced", "precision", "recall"]
 FAVORS: tuple[Favor, ...] = ("balanced", "precision", "recall")
 TextNoise = Literal["model+rules", "model", "rules"]
 TEXT_NOISE: tuple[TextNoise, ...] = ("model+rules", "model", "rules")
+# The options that take one of a few words: checked here for the API's callers, the
+# [tool.cleaner] table and the command line alike (which also shows them in its help).
+CHOICES: dict[str, tuple[str, ...]] = {"favor": FAVORS, "text_noise": TEXT_NOISE}
+
+
+def choice_error(key: str, value: object) -> str | None:
+    """``None`` when ``value`` is one of the choices of option ``key``, else the end of the
+    message: ``"must be balanced|precision|recall"``."""
+    choices = CHOICES[key]
+    return None if isinstance(value, str) and value in choices else f"must be {'|'.join(choices)}"
 
 
 @cache
@@ -165,14 +175,10 @@ def _phrase_file(path: Path, value: object) -> tuple[str, ...]:
 
 def _option(path: Path, key: str, value: object) -> object:
     """One of the plain keys of [tool.cleaner], checked."""
-    if key == "favor":
-        if value not in FAVORS:
-            raise ConfigError(f"{shown(path)}: tool.cleaner.favor must be {'|'.join(FAVORS)}")
-        return value
-    if key == "text_noise":
-        if value not in TEXT_NOISE:
-            choices = " | ".join(TEXT_NOISE)
-            raise ConfigError(f"{shown(path)}: tool.cleaner.text_noise must be {choices}")
+    if key in CHOICES:
+        error = choice_error(key, value)
+        if error is not None:
+            raise ConfigError(f"{shown(path)}: tool.cleaner.{key} {error}")
         return value
     if key in ("include_tables", "comments", "remove_noise", "reorder", "drop_offtopic"):
         if not isinstance(value, bool):
