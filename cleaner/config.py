@@ -89,6 +89,13 @@ class Options:
     drop_offtopic: bool = False
     text_noise: TextNoise = "model+rules"
 
+    def __post_init__(self) -> None:
+        for key in CHOICES:
+            value = getattr(self, key)
+            error = choice_error(key, value)
+            if error is not None:
+                raise ConfigError(f"Options.{key} {error}, not {value!r}")
+
     def fingerprint(self) -> str:
         """A short stable hash of every option, and of the models shipped in ``cleaner/data``
         (a retrained model changes outputs as much as an option does); equal options with the

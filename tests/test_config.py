@@ -158,3 +158,11 @@ def test_fingerprint_covers_the_shipped_models(monkeypatch: pytest.MonkeyPatch) 
     before = Options().fingerprint()
     monkeypatch.setattr(config, "models_digest", lambda: "another-model")
     assert Options().fingerprint() != before
+
+
+@pytest.mark.parametrize(("field", "value"), [("favor", "fast"), ("text_noise", "neural")])
+def test_options_refuse_a_value_outside_their_choices(field: str, value: str) -> None:
+    from cleaner.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=f"Options.{field} must be "):
+        Options(**{field: value})
