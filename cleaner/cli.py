@@ -465,7 +465,8 @@ def clean(
     if verbose:
         for source, reason in report.skipped:
             _err(f"skipped {shown(source)} ({reason})")
-    tolerated = bool(report.failed) and bound.allows(report)
+    # A run stopped by --fail-fast did not clean the rest: never a success.
+    tolerated = bool(report.failed) and not report.stopped_early and bound.allows(report)
     _summary(
         report, out, quiet=quiet, dry_run=dry_run, output_format=output_format, shard=the_shard,
         tolerated=bound if tolerated else None,

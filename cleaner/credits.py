@@ -45,6 +45,7 @@ _CUT = re.compile(r"(?<=[.!?…])[\"”’»)]?\s+")
 # A sentence that ends on a rights phrase ("The Associated Press. All rights reserved."), not
 # one that only names it ("Copyright (all rights reserved) und dem Public Domain").
 _RIGHTS_LINE = re.compile(rf"(?:{patterns.FOOTER_PHRASES.pattern})\W*$", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 # A cheap test first: most paragraphs hold none of the words a credit needs.
 _MARKERS = re.compile(
     "|".join([r"©|\(c\)|copyright", r"contributed|reporting|editing|writing|compiled",
@@ -59,11 +60,19 @@ def _split(block: Block) -> list[Block]:
     if not _MARKERS.search(block.text) or _credit_reason(block.text) is not None:
         # no credit in it; or it opens on one: a footer as a whole, for the rules to judge
         return [block]
-    for match in _CUT.finditer(block.text):
+    # Only cuts whose tail is short enough to be a credit: the search is linear in the
+    # paragraph, and an early "Copyright 2005 by ..." sentence does not hide the real credit.
+    for match in _CUT.finditer(block.text, _tail_start(block.text)):
         reason = _credit_reason(block.text[match.end() :])
         if reason is not None:
             return _cut(block, match.end(), reason) or [block]
     return [block]
+
+
+def _tail_start(text: str) -> int:
+    """Where the last :data:`~cleaner.settings.PREFIX_MAX_WORDS` words of the text begin."""
+    starts = [match.start() for match in _WORD.finditer(text)]
+    return starts[-settings.PREFIX_MAX_WORDS] if len(starts) > settings.PREFIX_MAX_WORDS else 0
 
 
 def _credit_reason(text: str) -> str | None:

@@ -60,8 +60,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "ZIP archive"),
     (b"PK\x05\x06", "ZIP archive"),
     (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
-    (b"BZh", "bzip2 archive"),
-    (b"\xfd7zXZ\x00", "xz archive"),
     (b"\x28\xb5\x2f\xfd", "zstd archive"),
     (b"\x7fELF", "ELF executable"),
     (b"\xd0\xcf\x11\xe0", "MS Office document"),
@@ -160,10 +158,18 @@ _PACKINGS = (
 )
 
 
+# After bzip2's "BZh" and its block size digit: the magic of a first block, or of the end of
+# an empty stream. A text that starts with "BZh9" is not taken for bzip2.
+_BZIP2_BLOCK = (b"1AY&SY", b"\x17\x72\x45\x38\x50\x90")
+
+
 def packing_of(head: bytes) -> _Packing | None:
-    """The bzip2 or xz format whose magic number starts ``head`` (``None``: neither)."""
+    """The bzip2 or xz format whose magic number starts ``head`` (its first 10 bytes), or
+    ``None``: neither."""
     for packing in _PACKINGS:
-        if head.startswith(packing.magic) and (packing.name != "bzip2" or head[3:4].isdigit()):
+        if not head.startswith(packing.magic):
+            continue
+        if packing.name != "bzip2" or (head[3:4].isdigit() and head[4:10] in _BZIP2_BLOCK):
             return packing
     return None
 
@@ -213,7 +219,8 @@ def _binary_kind(data: bytes) -> str | None:
     for magic, name in _MAGIC:
         if data.startswith(magic):
             return name
-    return None
+    packing = packing_of(data[:10])  # an archive inside another: bzip2 and xz by full magic
+    return f"{packing.name} archive" if packing else None
 
 
 def _bom(data: bytes) -> tuple[str, int] | None:
@@ -324,7 +331,7 @@ def read(data: bytes | str, *, name: str, max_bytes: int) -> Decoded:
     sha, size = hashlib.sha256(data).hexdigest(), len(data)
     if not data:
         raise InputError("empty file")
-    packing = packing_of(data[:6])
+    packing = packing_of(data[:10])
     if data.startswith(_GZIP_MAGIC):
         data = gunzip(data, max_bytes=max_bytes)
         if not data:
@@ -350,7 +357,7 @@ def read_file(path: Path, *, name: str, max_bytes: int) -> Decoded:
     if os.stat(path).st_size > max_bytes:
         raise InputError(_too_big(max_bytes))
     with open(path, "rb") as handle:
-        head = handle.peek(8)[:8]
+        head = handle.peek(10)[:10]
         packing = packing_of(head)
         if not head.startswith(_GZIP_MAGIC) and packing is None:
             # At most one byte past the cap: the file may have grown since it was sized.

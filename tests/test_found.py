@@ -4,6 +4,7 @@ a minimum of words; the batch counts such files as empty. Cases as data, with ne
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,25 @@ def test_the_batch_counts_empty_files(tmp_path: Path) -> None:
     assert "2 cleaned (1 empty: no article found)" in result.stderr
     report = json.loads((tmp_path / "out" / "cleaner-report.json").read_text(encoding="utf-8"))
     assert report["counts"]["empty"] == 1
+
+
+WRAPPED = "\n\n".join(
+    textwrap.fill(
+        "The council approved the budget for the new bridge on Tuesday evening after a long"
+        " debate about its cost and its route through the old harbour district of the city."
+        f" Paragraph {i} adds that the work is due to start next spring.",
+        width=50,
+    )
+    for i in range(6)
+)
+
+
+def test_a_text_wrapped_in_short_lines_is_an_article() -> None:
+    warnings = clean(WRAPPED, name="a.txt").metadata["warnings"]
+    assert not any(w.startswith("no article found") for w in warnings), warnings
+
+
+def test_a_menu_one_item_per_line_in_one_paragraph_is_no_article() -> None:
+    menu = "\n".join(["Home", "World news", "Sport", "Business and money", "Culture"] * 6)
+    warnings = clean(menu, name="a.txt").metadata["warnings"]
+    assert "no article found (only menu-like lines)" in warnings, warnings

@@ -62,3 +62,14 @@ def test_the_share_counts_up_to_date_files_too() -> None:
     report = RunReport(cleaned=0, up_to_date=99, failed=[("a.html", "empty")])
     assert FailureBound.parse("1%").allows(report)
     assert not FailureBound.parse("0.5%").allows(report)
+
+
+def test_a_run_stopped_by_fail_fast_is_never_tolerated(tmp_path: Path) -> None:
+    src = _src(tmp_path / "src", good=0, bad=1)
+    code, err = _clean(src, tmp_path / "out", "--max-failures", "5", "--fail-fast")
+    assert code == 1, err
+
+
+def test_exactly_the_percentage_is_within_the_bound() -> None:
+    report = RunReport(cleaned=71, failed=[(f"f{i}", "empty") for i in range(29)])
+    assert FailureBound.parse("29%").allows(report)  # 0.29 * 100 is 28.999... in floats

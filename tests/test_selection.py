@@ -71,7 +71,8 @@ def test_compressed_inputs_read_as_the_plain_file(pack: object) -> None:
     [
         pytest.param(bz2.compress(PAGE.encode())[:-10], "truncated bzip2 data", id="bz2 cut"),
         pytest.param(lzma.compress(PAGE.encode())[:-10], "xz data", id="xz cut"),
-        pytest.param(b"BZh9" + b"\x00" * 40, "corrupt bzip2 data", id="bz2 garbage"),
+        pytest.param(bz2.compress(PAGE.encode())[:10] + b"\x00" * 40, "corrupt bzip2 data",
+                     id="bz2 garbage"),
     ],
 )
 def test_broken_compressed_inputs_fail_with_a_reason(data: bytes, error: str) -> None:
@@ -114,3 +115,27 @@ def test_verbose_lists_the_skips(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert f"skipped {src}/logo.png ({UNSUPPORTED})" in result.stderr
     assert f"skipped {src}/b.html (excluded by --exclude b.*)" in result.stderr
+
+
+def test_a_text_that_starts_like_bzip2_is_read_as_text() -> None:
+    text = "BZh9 is how a bzip2 file opens.\n\n" + ARTICLE
+    assert "city council" in clean(text.encode(), name="a.txt").text  # read, not refused
+
+
+def test_a_utf16_page_without_extension_is_taken_for_html(tmp_path: Path) -> None:
+    (tmp_path / "story").write_bytes(b"\xff\xfe" + PAGE.encode("utf-16-le"))
+    assert [job.source for job in plan([tmp_path], tmp_path / "out").jobs] == ["story"]
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("release-1.1", "release-1.1"),
+        ("u.s.-troops-leave", "u.s.-troops-leave"),
+        ("search?q=a/story.html", "search?q=a/story"),
+        ("a.Txt.GZ", "a"),
+        ("page.php?id=3", "page?id=3"),
+    ],
+)
+def test_only_an_extension_that_tells_the_kind_leaves_the_output_name(name: str, stem: str) -> None:
+    assert output_stem(name) == stem

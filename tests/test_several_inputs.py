@@ -75,3 +75,29 @@ def test_error_lines_name_the_file_as_typed(tmp_path: Path, monkeypatch: object)
     ]
     report = json.loads((tmp_path / "out" / "cleaner-report.json").read_text(encoding="utf-8"))
     assert [f["source"] for f in report["failed"]] == ["d1/empty.txt", "one.txt"]
+
+
+def test_a_folder_inside_another_input_folder_is_cleaned_once(tmp_path: Path) -> None:
+    src = _folder(tmp_path / "src", "a.txt")
+    _folder(src / "sub", "c.txt")
+    sources = [job.source for job in plan([src, src / "sub"], tmp_path / "out").jobs]
+    assert sources == ["a.txt", "sub/c.txt"]
+
+
+def test_a_linked_folder_is_labelled_by_its_own_name(tmp_path: Path) -> None:
+    first = _folder(tmp_path / "data" / "x" / "current", "a.txt")
+    second = _folder(tmp_path / "data" / "y" / "current", "a.txt")
+    (tmp_path / "siteA").symlink_to(first)
+    (tmp_path / "siteB").symlink_to(second)
+    labels = folder_labels([tmp_path / "siteA", tmp_path / "siteB"])
+    assert labels == {tmp_path / "siteA": "siteA", tmp_path / "siteB": "siteB"}
+
+
+def test_prune_keeps_the_outputs_of_files_the_patterns_leave_out(tmp_path: Path) -> None:
+    src = _folder(tmp_path / "src", "a.txt", "b.txt")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["clean", str(src), "--out", str(out)]).exit_code == 0
+    args = ["clean", str(src), "--out", str(out), "--prune", "--exclude", "b.txt"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert (out / "b.txt").is_file() and "pruned" not in result.stderr

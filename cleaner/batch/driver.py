@@ -298,14 +298,23 @@ def _outputs_present(out: str, entry: Entry) -> bool:
     return all(os.path.exists(os.path.join(out, real_name(name))) for name in entry.outputs)
 
 
-def _current(the_plan: Plan) -> set[str]:
-    """The sources of SRC that still exist (cleaned or failing alike)."""
-    return {job.source for job in the_plan.jobs} | {s for s, _ in the_plan.errors}
+def _current(the_plan: Plan) -> Callable[[str], bool]:
+    """Does a source of the manifest still exist? Cleaned, failing and skipped files all do
+    (a file that --include or --exclude leaves out is not gone), and so does everything under
+    a folder of SRC that could not be listed."""
+    seen = {job.source for job in the_plan.jobs}
+    seen |= {s for s, _ in the_plan.errors} | {s for s, _ in the_plan.skipped}
+    folders = tuple(s.rstrip("/") + "/" for s, _ in the_plan.errors)
+    return lambda source: source in seen or source.startswith(folders)
 
 
-def _would_prune(manifest: Manifest, current: set[str], hooks: Hooks) -> int:
+def _gone(manifest: Manifest, current: Callable[[str], bool]) -> list[str]:
+    return sorted(name for name in manifest.entries if not current(name))
+
+
+def _would_prune(manifest: Manifest, current: Callable[[str], bool], hooks: Hooks) -> int:
     """A dry run's --prune: each output it would delete goes to ``hooks.doomed``."""
-    gone = sorted(name for name in manifest.entries if name not in current)
+    gone = _gone(manifest, current)
     for name in gone:
         for relative in manifest.entries[name].outputs:
             if hooks.doomed:
@@ -313,9 +322,9 @@ def _would_prune(manifest: Manifest, current: set[str], hooks: Hooks) -> int:
     return len(gone)
 
 
-def _prune(out: Path, manifest: Manifest, current: set[str]) -> int:
+def _prune(out: Path, manifest: Manifest, current: Callable[[str], bool]) -> int:
     """Delete the recorded outputs of inputs that are gone; return how many inputs."""
-    gone = [name for name in manifest.entries if name not in current]
+    gone = _gone(manifest, current)
     for name in gone:
         for relative in manifest.entries[name].outputs:
             remove_output(out, real_name(relative))

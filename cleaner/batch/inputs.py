@@ -99,13 +99,16 @@ def supported(name: str) -> bool:
 
 
 def output_stem(relative: str) -> str:
-    """``a/b/name.html.gz`` -> ``a/b/name``; a query string stays, so that ``index.html?p=2``
-    and ``index.html`` do not collide (``index?p=2``); a name without extension is kept."""
-    relative = unpacked(relative)
-    path, mark, query = relative.partition("?")
-    folder, slash, name = path.rpartition("/")
-    head, _dot, _ext = name.rpartition(".")
-    return f"{folder}{slash}{head or name}{mark}{query}"
+    """``a/b/name.html.gz`` -> ``a/b/name``. Only an extension that tells the kind goes
+    (``.html``, ``.txt``, ``.php`` ...): ``release-1.1`` and ``u.s.-troops`` keep their names.
+    A query string in the file name stays, so that ``index.html?p=2`` and ``index.html`` do
+    not collide (``index?p=2``); a ``?`` in a folder name is part of the folder."""
+    folder, slash, name = relative.rpartition("/")
+    base, mark, query = unpacked(name).partition("?")
+    head, dot, ext = base.rpartition(".")
+    if not (head and selection.tells_kind(dot + ext)):
+        head = base
+    return f"{folder}{slash}{head}{mark}{query}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +268,9 @@ def folder_labels(folders: list[Path]) -> dict[Path, str]:
     """The name each input folder is mirrored under when there are several: the shortest
     distinct tail of its path (``scraped/a`` and ``backup/a`` for two folders named ``a``).
     One folder is mirrored into OUT itself and gets no label."""
-    parts = {f: f.resolve().parts[1:] for f in folders}
+    # The names as typed (a symbolic link's own name, not its target's): a link repointed to
+    # another snapshot keeps its label, so its files keep their sources.
+    parts = {f: Path(os.path.abspath(f)).parts[1:] for f in folders}
     if len(set(parts.values())) < 2:
         return dict.fromkeys(folders, "")
     depth = dict.fromkeys(folders, 1)
@@ -304,7 +309,10 @@ def as_typed(inputs: Iterable[Path]) -> Callable[[str], str]:
     labels = folder_labels(folders)
     under = sorted(((labels[f] + "/" if labels[f] else ""), f) for f in folders)
     under.sort(key=lambda pair: -len(pair[0]))  # the longest label that fits
+    # A typed file is its name when cleaned, its typed path when it is an error up front
+    # (missing, a broken link): both are shown as typed.
     files = {portable(path.name): path for path in unique if not path.is_dir()}
+    files.update({portable(str(path)): path for path in unique if not path.is_dir()})
 
     def shown(source: str) -> str:
         if source in files:
@@ -318,7 +326,8 @@ def as_typed(inputs: Iterable[Path]) -> Callable[[str], str]:
 
 
 def _once(inputs: Iterable[Path]) -> list[Path]:
-    """The inputs in the order given, a folder named twice (``d``, ``./d/``) only once."""
+    """The inputs in the order given, a folder named twice (``d``, ``./d/``) only once, and
+    no folder inside another input folder (its files are that folder's already)."""
     seen: set[Path] = set()
     unique = []
     for path in inputs:
@@ -326,7 +335,12 @@ def _once(inputs: Iterable[Path]) -> list[Path]:
         if key not in seen:
             seen.add(key)
             unique.append(path)
-    return unique
+    folders = {p.resolve() for p in unique if p.is_dir()}
+    return [p for p in unique if not (p.is_dir() and _inside_another(p.resolve(), folders))]
+
+
+def _inside_another(folder: Path, folders: set[Path]) -> bool:
+    return any(folder != other and folder.is_relative_to(other) for other in folders)
 
 
 def _candidates(inputs: Iterable[Path], out: Path | None, result: Plan) -> list[tuple[Path, str]]:

@@ -88,7 +88,7 @@ class FailureBound:
         if self.count is not None:
             return failed <= self.count
         covered = report.cleaned + report.up_to_date + failed
-        return failed <= (self.percent or 0.0) / 100 * covered
+        return failed * 100 <= (self.percent or 0.0) * covered  # no 0.29 * 100 = 28.999...
 
     def __str__(self) -> str:
         return f"{self.percent:g}%" if self.percent is not None else str(self.count or 0)

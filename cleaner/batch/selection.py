@@ -55,6 +55,13 @@ def known(name: str) -> bool:
     return kind_part(name).endswith(_suffixes())
 
 
+def tells_kind(suffix: str) -> bool:
+    """Is this extension one that names a page or a text (``.html``, ``.txt``, ``.php`` ...),
+    and so not part of the document's name?"""
+    lowered = suffix.lower()
+    return lowered in _suffixes() or lowered in SERVER_SIDE_SUFFIXES
+
+
 def content_decides(name: str) -> bool:
     """Does the name say nothing of the kind, so that the content must: no extension, a
     server-side one, or a query string?"""
@@ -80,7 +87,20 @@ def _looks_like_html(path: Path) -> bool:
             head = handle.read(SNIFF_BYTES)
     except OSError:
         return True  # let the read fail and report why
-    return sniff_kind(head.decode("latin-1"), "") == "html"
+    return sniff_kind(_head_text(head), "") == "html"
+
+
+def _head_text(head: bytes) -> str:
+    """The first bytes as text for the sniff: a UTF-16 or UTF-8 byte-order mark is honoured
+    (a cut-off last character does not matter), anything else read as latin-1."""
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec, errors="ignore")
+    return head.decode("latin-1")
 
 
 @functools.cache
