@@ -301,11 +301,25 @@ def decode(data: bytes) -> tuple[str, str]:
             if candidate.encoding == "cp1252" and candidate.chaos <= best.chaos:
                 best = candidate
         try:
-            return data.decode(best.encoding), best.encoding
+            text = data.decode(best.encoding)
         except (UnicodeDecodeError, LookupError):
             pass
+        else:
+            return text, _western_label(data, text, best.encoding)
     # Last resort: cp1252 maps almost every byte; the few it cannot are replaced visibly.
     return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _western_label(data: bytes, text: str, detected: str) -> str:
+    """The detected code page, or windows-1252 when that gives the very same text: a German
+    page in latin-1 detected as cp1250 (whose umlauts are the same bytes) is reported as the
+    code page it most likely is, and the text does not change."""
+    if detected == "cp1252":
+        return detected
+    try:
+        return "cp1252" if data.decode("cp1252") == text else detected
+    except UnicodeDecodeError:
+        return detected
 
 
 def sniff_kind(text: str, name: str) -> Kind:
