@@ -92,52 +92,30 @@ def gunzip(data: bytes, *, max_bytes: int) -> bytes:
 
     Decompression is streamed with a limit, so a gzip bomb costs ``max_bytes`` at most.
     """
-    return _inflate(iter((data,)), max_bytes=max_bytes)
+    return unpack(iter((data,)), _GZIP, max_bytes=max_bytes)
 
 
-def _inflate(chunks: Iterator[bytes], *, max_bytes: int) -> bytes:
-    """Decompress the gzip members that ``chunks`` deliver, never producing more than
-    ``max_bytes + 1`` bytes; NUL padding and trailing garbage after a member end the stream, as
-    they do for gzip(1)."""
-    out = bytearray()
-    data = next(chunks, b"")
-    while data:
-        rest = _inflate_member(data, chunks, out, max_bytes=max_bytes)
-        data = _next_member(rest, chunks)
-    return bytes(out)
+class _Gunzip:
+    """zlib's gzip decompressor behind the interface of bz2's and lzma's: it keeps the input
+    that an output limit left over (zlib hands it back as ``unconsumed_tail``)."""
 
+    def __init__(self) -> None:
+        self._inflater = zlib.decompressobj(_GZIP_WBITS)
 
-def _inflate_member(
-    data: bytes, chunks: Iterator[bytes], out: bytearray, *, max_bytes: int
-) -> bytes:
-    """Decompress one gzip member that starts with ``data`` into ``out``; return the bytes read
-    past its end."""
-    inflater = zlib.decompressobj(_GZIP_WBITS)
-    while True:
-        try:
-            out += inflater.decompress(data, max_bytes + 1 - len(out))
-        except zlib.error as exc:
-            raise InputError(f"corrupt gzip data ({exc})") from exc
-        if len(out) > max_bytes:
-            raise InputError(f"decompressed size exceeds the limit of {max_bytes} bytes")
-        if inflater.eof:
-            return inflater.unused_data
-        # Input is left over only when the output limit stopped zlib, which raised above.
-        data = inflater.unconsumed_tail or next(chunks, b"")
-        if not data:
-            raise InputError("truncated gzip data (unexpected end of stream)")
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        return self._inflater.decompress(self._inflater.unconsumed_tail + data, max_length)
 
+    @property
+    def eof(self) -> bool:
+        return self._inflater.eof
 
-def _next_member(rest: bytes, chunks: Iterator[bytes]) -> bytes:
-    """The start of the next gzip member after ``rest`` (NUL padding skipped), or b"" when
-    the stream ends or what follows is not gzip."""
-    rest = rest.lstrip(b"\x00")
-    while len(rest) < len(_GZIP_MAGIC):
-        more = next(chunks, b"")
-        if not more:
-            break
-        rest = (rest + more).lstrip(b"\x00")
-    return rest if rest.startswith(_GZIP_MAGIC) else b""
+    @property
+    def unused_data(self) -> bytes:
+        return self._inflater.unused_data
+
+    @property
+    def needs_input(self) -> bool:
+        return not self._inflater.unconsumed_tail
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +129,8 @@ class _Packing:
     error: type[Exception]
 
 
-# gzip has its own member loop above (zlib's API differs); these share one.
+_GZIP = _Packing("gzip", _GZIP_MAGIC, _Gunzip, zlib.error)
+# Recognised by packing_of (gzip is tested on its own two bytes, before these).
 _PACKINGS = (
     _Packing("bzip2", b"BZh", bz2.BZ2Decompressor, OSError),
     _Packing("xz", b"\xfd7zXZ\x00", lzma.LZMADecompressor, lzma.LZMAError),
@@ -176,7 +155,8 @@ def packing_of(head: bytes) -> _Packing | None:
 
 def unpack(chunks: Iterator[bytes], packing: _Packing, *, max_bytes: int) -> bytes:
     """Decompress the streams of ``packing`` that ``chunks`` deliver (concatenated streams, as
-    pbzip2 writes, included), never producing more than ``max_bytes + 1`` bytes."""
+    gzip members or pbzip2 write them, included), never producing more than ``max_bytes + 1``
+    bytes; NUL padding and trailing garbage after a stream end the input, as for gzip(1)."""
     out = bytearray()
     data = next(chunks, b"")
     while data:
@@ -378,10 +358,7 @@ def read_file(path: Path, *, name: str, max_bytes: int) -> Decoded:
             return read(handle.read(max_bytes + 1), name=name, max_bytes=max_bytes)
         source = _HashedFile(handle, max_bytes)
         chunks = source.chunks()
-        if packing is None:
-            data = _inflate(chunks, max_bytes=max_bytes)
-        else:
-            data = unpack(chunks, packing, max_bytes=max_bytes)
+        data = unpack(chunks, packing or _GZIP, max_bytes=max_bytes)
         for _rest in chunks:  # trailing bytes after the last member count in sha256 and size
             pass
     if not data:
