@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from cleaner import batch, settings
-from cleaner.config import CHOICES, Options, choice_error, load_pyproject, read_noise_phrases
-from cleaner.errors import CleanerError, ConfigError, InputError, Interrupted
-from cleaner.profile import Profile
+from cleaner.config import Options
+from cleaner.errors import CleanerError, InputError, Interrupted
+from cleaner.flags import with_options
 from cleaner.progress import Feedback
 from cleaner.version import __version__
 
@@ -60,9 +61,19 @@ DEFAULT_JOBS = min(settings.DEFAULT_MAX_JOBS, os.cpu_count() or 1)
 STDOUT = "-"
 
 
-def _choices(key: str) -> str:
-    """The metavar that shows an option's choices: ``[balanced|precision|recall]``."""
-    return f"[{'|'.join(CHOICES[key])}]"
+class _Command(TyperCommand):
+    """typer prints an argument's Python type beside its metavar (``SRC... <list[str]>``);
+    the metavar and the help say what to give."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument):
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
+
+
+def _no_type(ctx: object) -> None:
+    return None
 
 
 def _err(message: str) -> None:
@@ -87,117 +98,6 @@ def _root(
     """cleaner: scraped files in, clean article text and JSON metadata out."""
 
 
-FavorOption = Annotated[
-    str | None,
-    typer.Option(
-        metavar=_choices("favor"), help="HTML extraction trade-off (default balanced)."
-    ),
-]
-PhrasesOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--noise-phrases",
-        metavar="FILE",
-        help="File of extra noise phrases, one per line (a block equal to one is dropped).",
-    ),
-]
-NoNoiseOption = Annotated[
-    bool, typer.Option("--no-noise", help="Skip the noise stage (extractor output as it is).")
-]
-ProfileOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--profile",
-        metavar="FILE",
-        help="Use a saved batch profile (recurring boilerplate lines) instead of learning one.",
-    ),
-]
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        metavar="FILE",
-        help="pyproject.toml with a [tool.cleaner] table (default: ./pyproject.toml).",
-    ),
-]
-NoReorderOption = Annotated[
-    bool,
-    typer.Option(
-        "--no-reorder", help="Skip the order stage (do not repair a scrambled paragraph order)."
-    ),
-]
-TextNoiseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--text-noise",
-        metavar=_choices("text_noise"),
-        help="How plain text is cleaned (default model+rules).",
-    ),
-]
-CommentsOption = Annotated[
-    bool,
-    typer.Option(
-        "--comments",
-        help="Keep readers' comments of HTML pages, after the article (metadata: comments).",
-    ),
-]
-DropOfftopicOption = Annotated[
-    bool,
-    typer.Option(
-        "--drop-offtopic",
-        help="Drop paragraphs the order stage flags as spliced in from another story.",
-    ),
-]
-
-
-def build_options(
-    favor: str | None,
-    phrases: Path | None,
-    no_noise: bool,
-    config: Path | None,
-    profile: Path | None = None,
-    *,
-    no_reorder: bool = False,
-    drop_offtopic: bool = False,
-    text_noise: str | None = None,
-    comments: bool = False,
-) -> Options:
-    """Options from, in rising priority: defaults, [tool.cleaner] of a pyproject, flags."""
-    values: dict[str, Any] = {}
-    pyproject = config or Path("pyproject.toml")
-    if config is not None and not config.is_file():
-        raise ConfigError(f"{config}: no such configuration file")
-    if pyproject.is_file():
-        values.update(load_pyproject(pyproject))
-    if favor is not None:
-        _check_choice("favor", favor)
-        values["favor"] = favor
-    if phrases is not None:
-        values["noise_phrases"] = tuple(values.get("noise_phrases", ())) + read_noise_phrases(
-            phrases
-        )
-    if no_noise:
-        values["remove_noise"] = False
-    if profile is not None:
-        values["profile"] = Profile.load(profile)
-    if no_reorder:
-        values["reorder"] = False
-    if drop_offtopic:
-        values["drop_offtopic"] = True
-    if comments:
-        values["comments"] = True
-    if text_noise is not None:
-        _check_choice("text_noise", text_noise)
-        values["text_noise"] = text_noise
-    return Options().merged(**values)
-
-
-def _check_choice(key: str, value: str) -> None:
-    error = choice_error(key, value)
-    if error is not None:
-        raise ConfigError(f"--{key.replace('_', '-')} {error}, not {value!r}")
-
-
-
 def _read_input(path: str, max_bytes: int) -> tuple[bytes | Decoded, str]:
     """One input given on the command line, read within the cap (a file through
     :func:`cleaner.read.read_file`, as a batch reads it). OSError with a one-line reason for a
@@ -215,41 +115,13 @@ def _read_input(path: str, max_bytes: int) -> tuple[bytes | Decoded, str]:
     return read_file(Path(path), name=name, max_bytes=max_bytes), name
 
 
-def _options_or_exit(
-    favor: str | None,
-    phrases: Path | None,
-    no_noise: bool,
-    config: Path | None,
-    profile: Path | None,
-    *,
-    no_reorder: bool,
-    drop_offtopic: bool,
-    text_noise: str | None = None,
-    comments: bool = False,
-) -> Options:
-    try:
-        return build_options(
-            favor,
-            phrases,
-            no_noise,
-            config,
-            profile,
-            no_reorder=no_reorder,
-            drop_offtopic=drop_offtopic,
-            text_noise=text_noise,
-            comments=comments,
-        )
-    except ConfigError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(EXIT_USAGE) from exc
-
-
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(cls=_Command, epilog=EXIT_CODES_HELP)
+@with_options
 def clean(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            metavar="SRC...",
+            metavar="SRC",
             help="Folders (walked recursively) and files; '-' reads one from stdin.",
         ),
     ],
@@ -343,15 +215,6 @@ def clean(
             " job arrays; each shard keeps its own manifest and report in OUT.",
         ),
     ] = None,
-    favor: FavorOption = None,
-    noise_phrases: PhrasesOption = None,
-    no_noise: NoNoiseOption = False,
-    no_reorder: NoReorderOption = False,
-    drop_offtopic: DropOfftopicOption = False,
-    text_noise: TextNoiseOption = None,
-    comments: CommentsOption = False,
-    config: ConfigOption = None,
-    profile: ProfileOption = None,
     no_batch_profile: Annotated[
         bool,
         typer.Option(
@@ -386,23 +249,14 @@ def clean(
         bool,
         typer.Option("--verbose", "-v", help="Print each file as it is done, and each skip."),
     ] = False,
+    *,
+    options: Options,
 ) -> None:
     """Clean files or folders into OUT (.txt + .json per input), or stdin to stdout.
 
     Runs are incremental: inputs unchanged since the last run into OUT (same size and mtime, or
     same sha256) with the same options and version are skipped; --force re-cleans them.
     """
-    options = _options_or_exit(
-        favor,
-        noise_phrases,
-        no_noise,
-        config,
-        profile,
-        no_reorder=no_reorder,
-        drop_offtopic=drop_offtopic,
-        text_noise=text_noise,
-        comments=comments,
-    )
     if quiet and verbose:
         _err("error: --quiet and --verbose cannot be used together")
         raise typer.Exit(EXIT_USAGE)
@@ -634,33 +488,16 @@ EXPLAIN_EXIT_CODES_HELP = (
 )
 
 
-@app.command("explain", epilog=EXPLAIN_EXIT_CODES_HELP)
+@app.command("explain", cls=_Command, epilog=EXPLAIN_EXIT_CODES_HELP)
+@with_options
 def explain_command(
     path: Annotated[str, typer.Argument(metavar="FILE", help="One file, or '-' for stdin.")],
-    favor: FavorOption = None,
-    noise_phrases: PhrasesOption = None,
-    no_noise: NoNoiseOption = False,
-    no_reorder: NoReorderOption = False,
-    drop_offtopic: DropOfftopicOption = False,
-    text_noise: TextNoiseOption = None,
-    comments: CommentsOption = False,
-    config: ConfigOption = None,
-    profile: ProfileOption = None,
+    *,
+    options: Options,
 ) -> None:
     """Show every input block with KEEP/DROP and the reason, then the metadata."""
     from cleaner.pipeline import explain
 
-    options = _options_or_exit(
-        favor,
-        noise_phrases,
-        no_noise,
-        config,
-        profile,
-        no_reorder=no_reorder,
-        drop_offtopic=drop_offtopic,
-        text_noise=text_noise,
-        comments=comments,
-    )
     try:
         data, name = _read_input(path, options.max_bytes)
         result = explain(data, name=name, options=options)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from cleaner.errors import ConfigError
 from cleaner.profile import Profile, config_error, read_config_text, shown
@@ -123,13 +124,124 @@ def read_noise_phrases(path: Path) -> tuple[str, ...]:
     )
 
 
-def load_pyproject(path: Path) -> dict[str, Any]:
-    """Return the ``[tool.cleaner]`` table of a pyproject file ({} when absent).
+OptionKind = Literal["choice", "switch", "count", "phrases", "profile"]
 
-    Recognised keys: ``favor``, ``include_tables``, ``comments``, ``remove_noise``,
-    ``reorder``, ``drop_offtopic``, ``max_bytes``, ``text_noise``, ``noise_phrases`` (a list of
-    strings) and ``noise_phrases_file`` (a path relative to the pyproject). Anything wrong is a
-    ConfigError of one line naming the file.
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    """How one field of :class:`Options` is set from ``[tool.cleaner]`` and the command line.
+
+    The table key is the field's name. The flag is the name with dashes (or ``flag``); a
+    ``switch`` also has its negative (``--no-<flag>``, or ``off``), so a flag can undo what the
+    file set, either way.
+    """
+
+    name: str
+    kind: OptionKind
+    help: str
+    flag: str = ""
+    off: str = ""
+    metavar: str = ""
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """The flag names: ``("--comments", "--no-comments")`` for a switch, one otherwise."""
+        on = self.flag or "--" + self.name.replace("_", "-")
+        if self.kind != "switch":
+            return (on,)
+        return (on, self.off or "--no-" + on.removeprefix("--"))
+
+    @property
+    def file_keys(self) -> tuple[str, ...]:
+        """Its keys in ``[tool.cleaner]``: a phrase list also takes a file of phrases."""
+        return (self.name, f"{self.name}_file") if self.kind == "phrases" else (self.name,)
+
+
+# Every field of Options, in the order the help lists them; tests check that none is missing,
+# and the README's tables list each flag and key.
+OPTIONS: tuple[OptionSpec, ...] = (
+    OptionSpec("favor", "choice", "HTML extraction trade-off."),
+    OptionSpec("include_tables", "switch", "Keep tables found inside an HTML article.", "--tables"),
+    OptionSpec(
+        "comments", "switch", "Keep readers' comments of HTML pages, after the article."
+    ),
+    OptionSpec(
+        "remove_noise", "switch", "Run the noise stage (off: the extractor's output as it is).",
+        "--noise",
+    ),
+    OptionSpec(
+        "noise_phrases", "phrases",
+        "File of extra noise phrases, one per line (a block equal to one is dropped); adds"
+        " to the phrases of [tool.cleaner].",
+        metavar="FILE",
+    ),
+    OptionSpec(
+        "max_bytes", "count", "Largest input, in bytes after decompression; a larger one fails.",
+        metavar="BYTES",
+    ),
+    OptionSpec(
+        "language_chars", "count", "Characters of the clean text language detection reads.",
+        metavar="N",
+    ),
+    OptionSpec(
+        "profile", "profile",
+        "A saved batch profile (recurring boilerplate lines) to use instead of learning one.",
+        metavar="FILE",
+    ),
+    OptionSpec(
+        "reorder", "switch", "Run the order stage on plain text (repair a scrambled order)."
+    ),
+    OptionSpec(
+        "drop_offtopic", "switch",
+        "Drop the paragraphs the order stage flags as spliced in from another story.",
+        off="--keep-offtopic",
+    ),
+    OptionSpec("text_noise", "choice", "How plain text is cleaned."),
+)
+SPECS: dict[str, OptionSpec] = {spec.name: spec for spec in OPTIONS}
+FILE_KEYS: dict[str, OptionSpec] = {key: spec for spec in OPTIONS for key in spec.file_keys}
+
+
+def default_text(spec: OptionSpec) -> str:
+    """The default as the help shows it: the flag that is on by default for a switch
+    (``--no-comments``), none for a file."""
+    value = getattr(Options(), spec.name)
+    if spec.kind == "switch":
+        return spec.flags[0 if value else 1]
+    return "" if spec.kind in ("phrases", "profile") else str(value)
+
+
+def resolve(config: Path | None, flags: dict[str, Any]) -> Options:
+    """Options from, in rising priority: the defaults, ``[tool.cleaner]`` of ``config`` (or of
+    ``./pyproject.toml`` when there is one) and the flags given (``None``: not given)."""
+    pyproject = config or Path("pyproject.toml")
+    if config is not None and not config.is_file():
+        raise ConfigError(f"{shown(config)}: no such configuration file")
+    values = load_pyproject(pyproject) if pyproject.is_file() else {}
+    for name, value in flags.items():
+        if value is not None:
+            _set_flag(values, SPECS[name], value)
+    return Options().merged(**values)
+
+
+def _set_flag(values: dict[str, Any], spec: OptionSpec, value: Any) -> None:
+    """One flag given on the command line, checked and read into ``values``."""
+    if spec.kind == "choice":
+        error = choice_error(spec.name, value)
+        if error is not None:
+            raise ConfigError(f"{spec.flags[0]} {error}, not {value!r}")
+    if spec.kind == "phrases":
+        value = tuple(values.get(spec.name, ())) + read_noise_phrases(Path(value))
+    elif spec.kind == "profile":
+        value = Profile.load(Path(value))
+    values[spec.name] = value
+
+
+def load_pyproject(path: Path) -> dict[str, Any]:
+    """Return the ``[tool.cleaner]`` table of a pyproject file, checked and read ({} when
+    absent): a key per option of :data:`OPTIONS`, and ``noise_phrases_file`` (a file of
+    phrases) and ``profile`` (a saved profile) as paths relative to the pyproject. Anything
+    wrong is a ConfigError of one line naming the file.
     """
     text = read_config_text(path, "cannot read configuration")
     try:
@@ -171,28 +283,38 @@ def _phrase_list(path: Path, value: object) -> list[str]:
 
 
 def _phrase_file(path: Path, value: object) -> tuple[str, ...]:
+    phrases = _relative_file(path, "noise_phrases_file", value, read_noise_phrases)
+    return cast(tuple[str, ...], phrases)
+
+
+def _relative_file(path: Path, key: str, value: object, load: Callable[[Path], Any]) -> Any:
+    """A file named by a key of the table, relative to the pyproject, read by ``load``."""
     if not isinstance(value, str) or not value:
-        raise ConfigError(f"{shown(path)}: tool.cleaner.noise_phrases_file must be a file name")
+        raise ConfigError(f"{shown(path)}: tool.cleaner.{key} must be a file name")
     try:
-        return read_noise_phrases(path.parent / value)
+        return load(path.parent / value)
     except ConfigError as exc:
         # name the pyproject too: that is where the wrong file name is written
-        raise ConfigError(f"{shown(path)}: tool.cleaner.noise_phrases_file: {exc}") from exc
+        raise ConfigError(f"{shown(path)}: tool.cleaner.{key}: {exc}") from exc
 
 
 def _option(path: Path, key: str, value: object) -> object:
     """One of the plain keys of [tool.cleaner], checked."""
-    if key in CHOICES:
-        error = choice_error(key, value)
-        if error is not None:
-            raise ConfigError(f"{shown(path)}: tool.cleaner.{key} {error}")
-        return value
-    if key in ("include_tables", "comments", "remove_noise", "reorder", "drop_offtopic"):
-        if not isinstance(value, bool):
-            raise ConfigError(f"{shown(path)}: tool.cleaner.{key} must be true or false")
-        return value
-    if key == "max_bytes":
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ConfigError(f"{shown(path)}: tool.cleaner.max_bytes must be a positive integer")
-        return value
-    raise ConfigError(f"{shown(path)}: unknown key tool.cleaner.{shown(key)}")
+    spec = FILE_KEYS.get(key)
+    if spec is None:
+        raise ConfigError(f"{shown(path)}: unknown key tool.cleaner.{shown(key)}")
+    if spec.kind == "profile":
+        return _relative_file(path, key, value, Profile.load)
+    error = _file_value_error(spec, value)
+    if error is not None:
+        raise ConfigError(f"{shown(path)}: tool.cleaner.{key} {error}")
+    return value
+
+
+def _file_value_error(spec: OptionSpec, value: object) -> str | None:
+    if spec.kind == "choice":
+        return choice_error(spec.name, value)
+    if spec.kind == "switch":
+        return None if isinstance(value, bool) else "must be true or false"
+    positive = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return None if positive else "must be a positive integer"

@@ -187,12 +187,7 @@ def test_help_documents_exit_codes_and_new_flags() -> None:
     assert "--no-reorder" in invoke("explain", "--help")[1]
 
 
-def test_order_flags_set_options() -> None:
-    from cleaner.cli import build_options
-
-    assert build_options(None, None, False, None).reorder is True
-    options = build_options(None, None, False, None, no_reorder=True, drop_offtopic=True)
-    assert (options.reorder, options.drop_offtopic) == (False, True)
+def test_order_flags_reach_explain() -> None:
     code, out, _err = invoke("explain", "-", "--no-reorder", "--drop-offtopic", stdin=ARTICLE)
     assert code == 0 and "KEEP" in out
 
