@@ -433,6 +433,8 @@ def _summary(
     if output_format == "files":
         name = shard.report_name if shard else batch.REPORT_NAME
         line += f" (report: {Path(out) / name})"
+    elif out != STDOUT:
+        line += f" (report: {batch.report_path(Path(out))})"
     _err(line)
 
 

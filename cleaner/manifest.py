@@ -149,6 +149,9 @@ class Manifest:
     profile_inputs: str | None = None
     version: str = ""
     key: str = ""
+    # A JSONL run's manifest: the sha256 of the JSONL file it describes (None in a folder's),
+    # so that a file replaced or half-updated behind its manifest is never reused.
+    stream: str | None = None
     # Why the manifest file that exists could not be used (or its cached profile), for one
     # warning line; None when it was absent or fine. Not saved: it describes this load only.
     problem: str | None = None
@@ -156,7 +159,7 @@ class Manifest:
     def header(self) -> tuple[Any, ...]:
         """Everything but the entries: when it and the entries are unchanged, a run need not
         rewrite the manifest."""
-        return (self.version, self.key, self.profile, self.profile_inputs)
+        return (self.version, self.key, self.profile, self.profile_inputs, self.stream)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -166,7 +169,7 @@ class Manifest:
             "profile": self.profile,
             "profile_inputs": self.profile_inputs,
             "files": {name: self.entries[name].as_json() for name in sorted(self.entries)},
-        }
+        } | ({"stream": self.stream} if self.stream is not None else {})
 
     def save(self, out: Path, name: str = MANIFEST_NAME) -> None:
         """Write atomically (a reader sees the previous manifest or this one). Compact JSON:
@@ -228,6 +231,7 @@ def _from_json(data: object) -> Manifest:
         _entries(data.get("files", {})),
         version=_text(data, "cleaner_version"),
         key=_text(data, "key"),
+        stream=_text(data, "stream") or None,
     )
     profile, inputs = data.get("profile"), data.get("profile_inputs")
     if (profile is None or _valid_profile(profile)) and (inputs is None or type(inputs) is str):

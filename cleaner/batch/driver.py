@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from cleaner import settings
 from cleaner.batch.engines import Engine, clean_all, learn_profile, make_engine
@@ -53,7 +52,7 @@ from cleaner.manifest import (
 )
 from cleaner.profile import Profile
 from cleaner.version import __version__
-from cleaner.write import output_paths, remove_output, remove_stale_temps, staged_text
+from cleaner.write import output_paths, remove_output, remove_stale_temps
 
 # A temp file older than this is left by a killed run even when other shards are writing into
 # the same OUT (a live one exists for milliseconds): sharded runs remove only those.
@@ -121,7 +120,7 @@ DEFAULT_RUN = RunOptions()
 NO_HOOKS = Hooks()
 
 
-class _Recorder:
+class Recorder:
     """Collects outcomes into the report and the manifest; flushes the manifest now and then.
 
     The manifest is flushed only from outcomes already received, i.e. after their outputs
@@ -176,12 +175,12 @@ class _Recorder:
 
 
 @dataclass(slots=True)
-class _Start:
+class Start:
     """What both drivers know once the inputs are planned and the profile chosen."""
 
     plan: Plan
     report: RunReport
-    recorder: _Recorder
+    recorder: Recorder
     stated: list[tuple[Job, Stat]]
     options: Options
     inodes: set[tuple[int, int]]
@@ -189,7 +188,7 @@ class _Start:
     profile_inputs: str | None = None
 
 
-def _start(
+def start_run(
     inputs: list[Path],
     out: Path | None,
     options: Options,
@@ -197,7 +196,7 @@ def _start(
     hooks: Hooks,
     engine: Engine,
     old: Manifest,
-) -> _Start:
+) -> Start:
     """The shared opening of a run: plan (the whole of SRC, even when sharded: see
     :func:`_shard_stats`), report up-front errors, stat this run's inputs, choose the profile."""
     the_plan = plan(inputs, out, only=how.only)
@@ -207,7 +206,7 @@ def _start(
         shard=how.shard.label if how.shard else None,
     )
     name = how.shard.manifest_name if how.shard else MANIFEST_NAME
-    recorder = _Recorder(out or Path.cwd(), report, hooks, name)
+    recorder = Recorder(out or Path.cwd(), report, hooks, name)
     for source, reason in the_plan.errors:
         if ours(source):
             recorder.fail(source, reason)
@@ -217,7 +216,7 @@ def _start(
     options, record, digest = _choose_profile(basis, options, how, old, engine, hooks)
     _save_profile(options, how.save_profile)
     report.profile_lines = len(options.profile.lines) if options.profile else None
-    return _Start(the_plan, report, recorder, stated, options, inodes, record, digest)
+    return Start(the_plan, report, recorder, stated, options, inodes, record, digest)
 
 
 def _notice_old_outputs(report: RunReport, hooks: Hooks) -> None:
@@ -394,7 +393,7 @@ def run(
         engine.close()
 
 
-def _stale(start: _Start, manifest: Manifest, out: Path, how: RunOptions, hooks: Hooks) -> list[
+def _stale(start: Start, manifest: Manifest, out: Path, how: RunOptions, hooks: Hooks) -> list[
     tuple[Job, Stat]
 ]:
     """The inputs to clean, each noted with its reason in the report; touched entries are
@@ -419,12 +418,12 @@ def _stale(start: _Start, manifest: Manifest, out: Path, how: RunOptions, hooks:
     return stale
 
 
-def _spare_inputs(start: _Start, stale: list[tuple[Job, Stat]]) -> list[tuple[Job, Stat]]:
+def _spare_inputs(start: Start, stale: list[tuple[Job, Stat]]) -> list[tuple[Job, Stat]]:
     """The stale jobs none of whose outputs is one of this run's inputs (a hard link, or a
     layout the overlap check cannot see); the others fail without being touched."""
     kept = []
     for job, stat in stale:
-        clash = next((p for p in output_paths(job.stem) if _inode(p) in start.inodes), None)
+        clash = next((p for p in output_paths(job.stem) if inode(p) in start.inodes), None)
         if clash is None:
             kept.append((job, stat))
         else:
@@ -434,7 +433,7 @@ def _spare_inputs(start: _Start, stale: list[tuple[Job, Stat]]) -> list[tuple[Jo
     return kept
 
 
-def _inode(path: Path) -> tuple[int, int] | None:
+def inode(path: Path) -> tuple[int, int] | None:
     try:
         st = os.lstat(path)
     except OSError:
@@ -455,7 +454,7 @@ def _drive(
     old = load(out, manifest_name)
     if old.problem and hooks.notice:
         hooks.notice(f"{out / manifest_name}: {old.problem}")
-    start = _start(inputs, out, options, how, hooks, engine, old)
+    start = start_run(inputs, out, options, how, hooks, engine, old)
     options, report, recorder = start.options, start.report, start.recorder
     key = run_key(__version__, options.fingerprint())
     manifest = Manifest(
@@ -494,7 +493,7 @@ def _clean_stale(
     options: Options,
     how: RunOptions,
     engine: Engine,
-    recorder: _Recorder,
+    recorder: Recorder,
 ) -> None:
     """Clean the stale inputs and record each outcome in input order; a fatal write error
     raises :class:`OutputError`, Ctrl-C :class:`Interrupted` (the caller flushes what is
@@ -518,7 +517,7 @@ def _clean_stale(
         recorder.report.stopped_early = True
         raise Interrupted(done, len(stale)) from exc
     finally:
-        _close(outcomes)  # kills workers still busy (fail-fast, fatal error, Ctrl-C)...
+        close_outcomes(outcomes)  # kills workers still busy (fail-fast, fatal error, Ctrl-C)...
         if stale:
             _remove_temps(out, how.shard)  # ...which may leave a temp file, as a timed-out one may
     if fatal is not None:
@@ -526,92 +525,7 @@ def _clean_stale(
         raise OutputError(f"{out}: {fatal.error} (while writing {display(fatal.source)})")
 
 
-def _close(outcomes: Iterator[Outcome]) -> None:
+def close_outcomes(outcomes: Iterator[Outcome]) -> None:
     close = getattr(outcomes, "close", None)
     if close is not None:
         close()
-
-
-def run_jsonl(
-    inputs: list[Path],
-    dest: Path | None,
-    *,
-    options: Options = DEFAULT_OPTIONS,
-    run_options: RunOptions = DEFAULT_RUN,
-    hooks: Hooks = NO_HOOKS,
-) -> RunReport:
-    """Clean every input into one JSON line each (sorted by source) in ``dest`` (stdout when
-    None). A file is written through a temp file and renamed at the end, so a reader never sees
-    a partial one; there is no manifest (the whole stream is rebuilt each time). A sharded run
-    writes its share of the lines (give each shard its own ``dest``)."""
-    engine = make_engine(
-        run_options.jobs, run_options.dask, max_memory=run_options.max_memory
-    )
-    try:
-        return _run_jsonl(inputs, dest, options, run_options, hooks, engine)
-    finally:
-        engine.close()
-
-
-def _run_jsonl(
-    inputs: list[Path],
-    dest: Path | None,
-    options: Options,
-    how: RunOptions,
-    hooks: Hooks,
-    engine: Engine,
-) -> RunReport:
-    start = _start(inputs, None, options, how, hooks, engine, Manifest())
-    report, recorder = start.report, start.recorder
-    jobs = [job for job, _stat in start.stated]
-    if how.dry_run:
-        for job in jobs:
-            report.planned.append((job.source, "forced"))
-            if hooks.planned:
-                hooks.planned(job.source, "forced")
-        return report
-    if dest is not None and _inode(dest) in start.inodes:
-        raise OutputError(f"{dest}: the output file is one of the inputs; nothing was done")
-    if hooks.total:
-        hooks.total(len(jobs))
-    outcomes = clean_all(jobs, start.options, engine=engine, timeout=how.timeout, write=False)
-    try:
-        _stream_to(dest, outcomes, recorder, how.fail_fast)
-    except KeyboardInterrupt as exc:
-        # A stream is written whole or not at all (its temp file goes): nothing of it is done.
-        raise Interrupted(0, len(jobs)) from exc
-    return report
-
-
-def _stream_to(
-    dest: Path | None, outcomes: Iterator[Outcome], recorder: _Recorder, fail_fast: bool
-) -> None:
-    if dest is None:
-        _stream_jsonl(outcomes, sys.stdout, recorder, fail_fast)
-        return
-    try:
-        with staged_text(dest) as sink:
-            _stream_jsonl(outcomes, sink, recorder, fail_fast)
-    except OSError as exc:
-        raise OutputError(f"{dest}: cannot write: {exc.strerror or exc}") from exc
-
-
-def _stream_jsonl(
-    outcomes: Iterator[Outcome], sink: IO[str], recorder: _Recorder, fail_fast: bool
-) -> None:
-    report = recorder.report
-    try:
-        for outcome in outcomes:
-            if outcome.status == "cleaned" and outcome.record is not None:
-                report.count_cleaned(outcome.empty)
-                sink.write(outcome.record)
-            else:
-                recorder.fail(outcome.source, outcome.error or "unknown error")
-                if fail_fast:
-                    report.stopped_early = True
-                    break
-            if recorder.hooks.progress:
-                recorder.hooks.progress(outcome)
-    finally:
-        _close(outcomes)
-    sink.flush()

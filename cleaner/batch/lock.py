@@ -26,9 +26,10 @@ except ImportError:  # not POSIX: runs are not locked
 
 
 @contextlib.contextmanager
-def locked(out: Path, *, shared: bool, wait: bool) -> Iterator[None]:
-    """Hold the lock of ``out`` (an existing folder) while the block runs."""
-    path = out / LOCK_NAME
+def locked(out: Path, *, shared: bool, wait: bool, name: str = LOCK_NAME) -> Iterator[None]:
+    """Hold the lock of ``out`` (an existing folder) while the block runs; ``name`` is another
+    lock file in it (a JSONL file's own)."""
+    path = out / name
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
     except OSError as exc:
