@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,7 +157,10 @@ def _drive(
     if inode(dest) in start.inodes:
         raise OutputError(f"{dest}: the output file is one of the inputs; nothing was done")
     try:
-        if _unchanged(items, previous):  # same records: keep the file and its mtime, for make
+        if _unchanged(items, previous):
+            # Same records: not rewritten, only touched, so that a make rule whose target is
+            # the file sees it remade (else the rule would run again on every make).
+            os.utime(dest)
             manifest.entries = {job.source: kept for job, _stat, kept in items if kept}
             manifest.stream = previous.sha256
         else:

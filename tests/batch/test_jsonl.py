@@ -46,7 +46,7 @@ def test_a_second_run_cleans_nothing_and_keeps_the_bytes(src: Path, tmp_path: Pa
     os.utime(src / "top.text", ns=(1, 1))  # touched: same bytes, so still up to date
     assert _run(src, dest) == (0, 3, [])
     assert dest.read_bytes() == first == _full(src, tmp_path)
-    assert dest.stat().st_mtime_ns == 5  # not rewritten: a make rule over it stays done
+    assert dest.stat().st_mtime_ns > 5  # touched: a make rule whose target it is is done
 
 
 def test_a_changed_input_alone_is_cleaned(src: Path, tmp_path: Path) -> None:
