@@ -15,10 +15,12 @@ from dataclasses import dataclass, fields, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar
 
 from cleaner.errors import ConfigError
 from cleaner.profile import Profile, config_error, read_config_text, shown
+
+T = TypeVar("T")
 
 Favor = Literal["balanced", "precision", "recall"]
 FAVORS: tuple[Favor, ...] = ("balanced", "precision", "recall")
@@ -283,11 +285,10 @@ def _phrase_list(path: Path, value: object) -> list[str]:
 
 
 def _phrase_file(path: Path, value: object) -> tuple[str, ...]:
-    phrases = _relative_file(path, "noise_phrases_file", value, read_noise_phrases)
-    return cast(tuple[str, ...], phrases)
+    return _relative_file(path, "noise_phrases_file", value, read_noise_phrases)
 
 
-def _relative_file(path: Path, key: str, value: object, load: Callable[[Path], Any]) -> Any:
+def _relative_file(path: Path, key: str, value: object, load: Callable[[Path], T]) -> T:
     """A file named by a key of the table, relative to the pyproject, read by ``load``."""
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{shown(path)}: tool.cleaner.{key} must be a file name")

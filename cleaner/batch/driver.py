@@ -44,6 +44,7 @@ from cleaner.manifest import (
     MANIFEST_NAME,
     Entry,
     Manifest,
+    Reason,
     Stat,
     inputs_digest,
     load,
@@ -345,7 +346,8 @@ def _refuse_overlap(inputs: list[Path], out: Path) -> None:
             )
 
 
-def _prepare_out(out: Path) -> None:
+def prepare_out(out: Path) -> None:
+    """Make the output folder (a JSONL file's folder too), or OutputError saying why not."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: output folder is a file")
     try:
@@ -385,7 +387,7 @@ def run(
     try:
         if run_options.dry_run:
             return _drive(inputs, out, options, run_options, hooks, engine)
-        _prepare_out(out)
+        prepare_out(out)
         with locked(out, shared=run_options.shard is not None, wait=run_options.wait):
             _remove_temps(out, run_options.shard)
             return _drive(inputs, out, options, run_options, hooks, engine)
@@ -412,10 +414,17 @@ def _stale(start: Start, manifest: Manifest, out: Path, how: RunOptions, hooks: 
                 start.recorder.dirty = True
             continue
         stale.append((job, stat))
-        start.report.planned.append((job.source, why))
-        if how.dry_run and hooks.planned:
-            hooks.planned(job.source, why)
+        note_planned(start.report, hooks, job.source, why, dry_run=how.dry_run)
     return stale
+
+
+def note_planned(
+    report: RunReport, hooks: Hooks, source: str, why: Reason, *, dry_run: bool
+) -> None:
+    """An input to clean, with its reason, in the report (and listed by a dry run)."""
+    report.planned.append((source, why))
+    if dry_run and hooks.planned:
+        hooks.planned(source, why)
 
 
 def _spare_inputs(start: Start, stale: list[tuple[Job, Stat]]) -> list[tuple[Job, Stat]]:

@@ -30,6 +30,8 @@ from cleaner.batch.driver import (
     Start,
     close_outcomes,
     inode,
+    note_planned,
+    prepare_out,
     start_run,
 )
 from cleaner.batch.engines import Engine, clean_all, make_engine
@@ -107,18 +109,11 @@ def run_jsonl(
             return _to_stdout(inputs, options, run_options, hooks, engine)
         if run_options.dry_run:
             return _drive(inputs, dest, options, run_options, hooks, engine)
-        _make_folder(dest.parent)
+        prepare_out(dest.parent)
         with locked(dest.parent, shared=False, wait=run_options.wait, name=_lock_name(dest)):
             return _drive(inputs, dest, options, run_options, hooks, engine)
     finally:
         engine.close()
-
-
-def _make_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot create: {exc.strerror or exc}") from exc
 
 
 def _to_stdout(
@@ -136,9 +131,7 @@ def _to_stdout(
 def _planned(start: Start, stale: list[tuple[Job, Reason]], how: RunOptions, hooks: Hooks) -> bool:
     """Note each stale input with its reason; True for a dry run (which then stops)."""
     for job, why in stale:
-        start.report.planned.append((job.source, why))
-        if how.dry_run and hooks.planned:
-            hooks.planned(job.source, why)
+        note_planned(start.report, hooks, job.source, why, dry_run=how.dry_run)
     if not how.dry_run and hooks.total:
         hooks.total(len(stale))
     return how.dry_run
