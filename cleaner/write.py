@@ -29,13 +29,14 @@ run's live temp file, and a killed writer's lock goes with its process.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import hashlib
 import json
 import os
 import secrets
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -281,14 +282,15 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _stage(path: Path, data: bytes, folder: int) -> _Temp:
-    """A locked temp file holding ``data``, fsynced, beside ``path`` (whose folder is open as
-    ``folder``). The fsync comes before any rename, so a power cut cannot leave an empty file
-    behind the new name."""
+def _stage(path: Path, data: bytes, folder: int, *, durable: bool) -> _Temp:
+    """A locked temp file holding ``data`` beside ``path`` (whose folder is open as ``folder``).
+    ``durable``: fsynced before any rename, so a power cut cannot leave an empty file behind
+    the new name; otherwise the caller syncs (see :func:`sync_folder`)."""
     temp = _new_temp(folder, path.name)
     try:
         _write_all(temp.fd, data)
-        os.fsync(temp.fd)
+        if durable:
+            os.fsync(temp.fd)
     except BaseException:
         temp.discard()
         temp.close()
@@ -321,13 +323,17 @@ def _holds_at(folder: int, name: str, data: bytes, path: Path) -> bool:
         return handle.read() == data
 
 
-def write_files(files: Sequence[tuple[Path, bytes]], *, root: Path | None = None) -> int:
+def write_files(
+    files: Sequence[tuple[Path, bytes]], *, root: Path | None = None, durable: bool = True
+) -> int:
     """Write several files as one step: stage every changed one, then rename them all.
 
     Returns how many files changed. On any error every staged temp file is removed and no
     destination has been replaced (unless the error came from a rename itself, which on a
     local file system only happens for a vanished folder). With ``root``, every path must lie
     below it and is reached without following links (see the module's docstring).
+    ``durable=False`` skips the fsync of each file, for a batch that calls
+    :func:`sync_folder` before it records the files as written.
     """
     staged: list[_Temp] = []
     with _Folders(root) as folders:
@@ -335,7 +341,7 @@ def write_files(files: Sequence[tuple[Path, bytes]], *, root: Path | None = None
             for path, data in files:
                 folder, name = folders.at(path)
                 if not _holds_at(folder, name, data, path):
-                    staged.append(_stage(path, data, folder))
+                    staged.append(_stage(path, data, folder, durable=durable))
             for temp in staged:
                 temp.commit()
         except BaseException:
@@ -360,13 +366,43 @@ def output_paths(stem: Path) -> tuple[Path, Path]:
 
 
 def write_outputs(
-    stem: Path, text: str, metadata: dict[str, Any], *, root: Path | None = None
+    stem: Path,
+    text: str,
+    metadata: dict[str, Any],
+    *,
+    root: Path | None = None,
+    durable: bool = True,
 ) -> None:
     """Write ``stem.txt`` and ``stem.json`` together (see :func:`write_files`). ``root`` is the
     output folder the stem lies in: nothing is written outside it, nor through a link in it."""
     txt, meta = output_paths(stem)
     files = [(txt, text.encode("utf-8")), (meta, metadata_json(metadata).encode("utf-8"))]
-    write_files(files, root=root)
+    write_files(files, root=root, durable=durable)
+
+
+def _syncfs() -> Callable[[int], int] | None:
+    """libc's ``syncfs`` (Linux), which Python's ``os`` does not offer; None elsewhere."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (AttributeError, OSError):
+        return None
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush to disk every file written on ``folder``'s file system: one call for a whole
+    batch of non-durable writes, instead of an fsync per file (which cost a batch about three
+    quarters of its wall time). Falls back to ``os.sync`` where ``syncfs`` is missing."""
+    call = _syncfs()
+    if call is None:
+        os.sync()
+        return
+    fd = os.open(folder, _DIR_FLAGS)
+    try:
+        if call(fd) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code), str(folder))
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import functools
 import gzip
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cleaner.batch import MANIFEST_NAME, REPORT_NAME, RunOptions, output_stem, plan, run
 from cleaner.config import Options
+from cleaner.manifest import Manifest
 from cleaner.profile import Profile
 from tests.test_extract import PAGE
 
@@ -59,6 +62,25 @@ def test_run_mirrors_tree_and_writes_report(tmp_path: Path) -> None:
     }
     assert _snapshot(src) == before  # inputs untouched
     assert not list(out.rglob(".cleaner-tmp-*"))
+
+
+def test_the_manifest_is_saved_only_after_out_is_synced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers do not fsync each output; a manifest that claims them must follow a sync.
+    events: list[str] = []
+    real_save = Manifest.save
+
+    def save(self: Manifest, out: Path, name: str = MANIFEST_NAME) -> None:
+        events.append("save " + str(len(self.entries)))
+        real_save(self, out, name)
+
+    monkeypatch.setattr("cleaner.batch.driver.sync_folder", lambda out: events.append("sync"))
+    monkeypatch.setattr(Manifest, "save", save)
+    src, out = tmp_path / "src", tmp_path / "out"
+    _tree(src)
+    run([src], out, options=Options(), run_options=RunOptions(jobs=1))
+    assert events == ["sync", "save 3"]
 
 
 def test_jobs_do_not_change_outputs(tmp_path: Path) -> None:
@@ -146,3 +168,31 @@ def test_saved_profile_gives_the_same_output(tmp_path: Path) -> None:
     assert "weather center and forecast" in profile.lines
     run([tmp_path / "src"], tmp_path / "b", options=Options(profile=profile))
     assert _outputs(tmp_path / "a") == _outputs(tmp_path / "b")
+
+
+@pytest.mark.parametrize("writes_here", [True, False])
+def test_workers_fsync_each_output_only_when_the_driver_cannot_sync_them(
+    writes_here: bool,
+) -> None:
+    from cleaner.batch.engines import clean_all
+
+    class Recording:
+        def __init__(self) -> None:
+            self.keywords: dict[str, object] = {}
+            self.writes_here = writes_here
+
+        def map(
+            self, fn: functools.partial[object], _items: object, **_: object
+        ) -> Iterator[object]:
+            self.keywords = fn.keywords
+            return iter(())
+
+    engine = Recording()
+    list(clean_all([], Options(), engine=engine, timeout=None, write=True))  # type: ignore[arg-type]
+    assert engine.keywords["durable"] is not writes_here
+
+
+def test_a_dask_cluster_may_write_elsewhere() -> None:
+    from cleaner.batch.dask import DaskEngine
+
+    assert DaskEngine("tcp://127.0.0.1:1").writes_here is False  # does not connect

@@ -207,10 +207,10 @@ def test_full_or_read_only_out_stops_with_nothing_half_written(
     (src / "a" / "story.txt").write_text(GOOD_TEXT + "\nA changed ending of the story, too.\n")
     real_stage = write_module._stage
 
-    def stage_json_fails(path: Path, data: bytes, folder: int) -> Any:
+    def stage_json_fails(path: Path, data: bytes, folder: int, *, durable: bool) -> Any:
         if path.suffix == ".json":
             raise OSError(code, os.strerror(code))
-        return real_stage(path, data, folder)
+        return real_stage(path, data, folder, durable=durable)
 
     monkeypatch.setattr(write_module, "_stage", stage_json_fails)
     with pytest.raises(OutputError, match=os.strerror(code)):

@@ -222,7 +222,7 @@ def test_full_disk_exit_2_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     import cleaner.write as write_module
 
-    def full(path: Path, data: bytes, folder: int) -> str:
+    def full(path: Path, data: bytes, folder: int, *, durable: bool) -> str:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     _tree(tmp_path / "src")

@@ -42,7 +42,9 @@ CRASH_NAME = "crash-me.txt"
 REAL_PROCESS = work_module.process  # taken at import, before any test patches it
 
 
-def slow_process(job: Job, options: Options, *, write: bool = True) -> Outcome:
+def slow_process(
+    job: Job, options: Options, *, write: bool = True, durable: bool = True
+) -> Outcome:
     """:func:`cleaner.batch.process` made slow (and hanging for ``HANG_NAME``, crashing for
     ``CRASH_NAME``), logging the start and the end of each execution with its process id: run
     on the workers in place of the real one (pickled by reference)."""
@@ -52,7 +54,7 @@ def slow_process(job: Job, options: Options, *, write: bool = True) -> Outcome:
     if job.source.endswith(CRASH_NAME):
         os._exit(1)  # as a crash in C code: the worker process dies
     time.sleep(SLOW_SECONDS)
-    outcome = REAL_PROCESS(job, options, write=write)
+    outcome = REAL_PROCESS(job, options, write=write, durable=durable)
     _log("end", job.source)
     return outcome
 

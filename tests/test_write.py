@@ -13,6 +13,7 @@ from cleaner.write import (
     output_paths,
     remove_stale_temps,
     staged_text,
+    sync_folder,
     write_files,
     write_outputs,
 )
@@ -63,8 +64,15 @@ def test_outputs_follow_the_umask(tmp_path: Path, umask: int, mode: int) -> None
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == mode, name
 
 
-def test_every_file_is_fsynced_before_any_rename(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("durable", "expected"),
+    [
+        (True, ["fsync", "fsync", "rename x.txt", "rename x.json"]),
+        (False, ["rename x.txt", "rename x.json"]),  # the batch syncs OUT before its manifest
+    ],
+)
+def test_every_file_is_fsynced_before_any_rename_unless_the_caller_syncs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool, expected: list[str]
 ) -> None:
     events: list[str] = []
     real_fsync, real_replace = os.fsync, os.replace
@@ -79,8 +87,41 @@ def test_every_file_is_fsynced_before_any_rename(
 
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "replace", replace)
-    write_outputs(tmp_path / "x", "text", {}, root=tmp_path)
-    assert events == ["fsync", "fsync", "rename x.txt", "rename x.json"]
+    write_outputs(tmp_path / "x", "text", {}, root=tmp_path, durable=durable)
+    assert events == expected
+    assert (tmp_path / "x.txt").read_text(encoding="utf-8") == "text"
+
+
+def test_sync_folder_syncs_the_folders_file_system(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+
+    def syncfs(fd: int) -> int:
+        synced.append(os.fstat(fd).st_ino)
+        return 0
+
+    monkeypatch.setattr("cleaner.write._syncfs", lambda: syncfs)
+    sync_folder(tmp_path)
+    assert synced == [tmp_path.stat().st_ino]
+
+
+def test_sync_folder_falls_back_to_sync_and_reports_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr("cleaner.write._syncfs", lambda: None)
+    monkeypatch.setattr(os, "sync", lambda: calls.append("sync"))
+    sync_folder(tmp_path)
+    assert calls == ["sync"]
+    monkeypatch.setattr("cleaner.write._syncfs", lambda: lambda fd: -1)
+    with pytest.raises(OSError):
+        sync_folder(tmp_path)
+
+
+def test_the_real_syncfs_runs(tmp_path: Path) -> None:
+    (tmp_path / "f").write_bytes(b"data")
+    sync_folder(tmp_path)  # raises on failure
 
 
 def test_unchanged_outputs_are_not_touched_under_a_root(tmp_path: Path) -> None:

@@ -208,6 +208,10 @@ class DaskEngine:
         self._client: Client | None = None
         self._paused: list[str] = []  # workers whose profiler this run paused
 
+    @property
+    def writes_here(self) -> bool:
+        return False  # the workers may be other machines: each fsyncs its own files
+
     def client(self) -> Client:
         if self._client is None:
             client = connect(self.target)

@@ -53,7 +53,7 @@ from cleaner.manifest import (
 )
 from cleaner.profile import Profile
 from cleaner.version import __version__
-from cleaner.write import output_paths, remove_output, remove_stale_temps
+from cleaner.write import output_paths, remove_output, remove_stale_temps, sync_folder
 
 # A temp file older than this is left by a killed run even when other shards are writing into
 # the same OUT (a live one exists for milliseconds): sharded runs remove only those.
@@ -125,7 +125,8 @@ class Recorder:
     """Collects outcomes into the report and the manifest; flushes the manifest now and then.
 
     The manifest is flushed only from outcomes already received, i.e. after their outputs
-    were written by the worker, so it never claims an output that is not on disk.
+    were written by the worker, and only after OUT's file system is synced, so it never claims
+    an output that is not on disk, even after a power cut.
     """
 
     def __init__(self, out: Path, report: RunReport, hooks: Hooks, name: str) -> None:
@@ -166,6 +167,7 @@ class Recorder:
         if not self.dirty:
             return
         try:
+            sync_folder(self.out)
             self.manifest.save(self.out, self.name)
         except OSError as exc:
             raise OutputError(

@@ -42,6 +42,13 @@ class Engine(Protocol):
         """Release what the engine holds (a cluster connection); called once at the end."""
         ...
 
+    @property
+    def writes_here(self) -> bool:
+        """True when the workers write on this machine, so that the driver's sync of OUT
+        (before each manifest save) makes their outputs durable; otherwise each worker fsyncs
+        every file it writes."""
+        ...
+
 
 def _pool_config(jobs: int, timeout: float | None, max_memory: int | None) -> PoolConfig:
     return PoolConfig(
@@ -83,6 +90,10 @@ class LocalEngine:
 
     def close(self) -> None:
         return None
+
+    @property
+    def writes_here(self) -> bool:
+        return True
 
 
 def make_engine(jobs: int, dask: str | None, *, max_memory: int | None = None) -> Engine:
@@ -126,7 +137,7 @@ def clean_all(
 ) -> Iterator[Outcome]:
     """Outcomes of cleaning ``jobs``, in order, through ``engine``."""
     return engine.map(
-        functools.partial(process, options=options, write=write),
+        functools.partial(process, options=options, write=write, durable=not engine.writes_here),
         jobs,
         timeout=timeout,
         on_timeout=timed_out,

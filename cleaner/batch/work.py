@@ -79,9 +79,10 @@ def _clean(job: Job, options: Options) -> CleanResult | str:
     return clean(decoded, name=job.source, options=options)
 
 
-def process(job: Job, options: Options, *, write: bool = True) -> Outcome:
+def process(job: Job, options: Options, *, write: bool = True, durable: bool = True) -> Outcome:
     """Clean one file and write its outputs (or, with ``write=False``, return its JSON line);
-    every expected failure becomes an Outcome. Runs in a worker process."""
+    every expected failure becomes an Outcome. Runs in a worker process. ``durable=False``:
+    the outputs are not fsynced one by one (the driver syncs OUT before the manifest)."""
     try:
         result = _clean(job, options)
     except InputError as exc:
@@ -94,10 +95,10 @@ def process(job: Job, options: Options, *, write: bool = True) -> Outcome:
         )
     if isinstance(result, str):
         return Outcome(job.source, "failed", result)
-    return _finish(job, result, write=write)
+    return _finish(job, result, write=write, durable=durable)
 
 
-def _finish(job: Job, result: CleanResult, *, write: bool) -> Outcome:
+def _finish(job: Job, result: CleanResult, *, write: bool, durable: bool) -> Outcome:
     """The outcome of a cleaned file: its JSON line, or its outputs written."""
     sha = str(result.metadata["sha256"])
     empty = is_empty(result.metadata["warnings"])
@@ -106,7 +107,7 @@ def _finish(job: Job, result: CleanResult, *, write: bool) -> Outcome:
         record = json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n"
         return Outcome(job.source, "cleaned", sha256=sha, record=record, empty=empty)
     try:
-        write_outputs(job.stem, result.text, result.metadata, root=job.root)
+        write_outputs(job.stem, result.text, result.metadata, root=job.root, durable=durable)
     except OSError as exc:
         fatal = exc.errno in FATAL_WRITE_ERRNOS
         return Outcome(
