@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import trafilatura
-from bs4 import BeautifulSoup
 from lxml import etree
 from trafilatura.utils import load_html
 
@@ -164,6 +163,8 @@ def page_text(html: str) -> str:
     Used when trafilatura finds no main content: the text-mode noise stage then looks for the
     article in the whole page text instead of giving up.
     """
+    from bs4 import BeautifulSoup  # lazy: only this fallback needs it, and it costs 40 ms
+
     soup = BeautifulSoup(html, "lxml")
     for tag in soup(list(_NAIVE_DROP)):
         tag.decompose()
