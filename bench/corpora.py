@@ -106,7 +106,7 @@ class Corpus:
     splits: dict[str, Callable[[str], bool]] = field(default_factory=dict)
 
 
-HTML_SYSTEMS = ("cleaner", "trafilatura")
+HTML_SYSTEMS = ("cleaner", "cleaner-fast", "trafilatura")
 # ``cleaner`` is the shipped default (``Options().text_noise``); ``cleaner-rules`` and
 # ``cleaner-model`` force the text noise stage's other settings, to compare them side by side.
 TEXT_SYSTEMS = (

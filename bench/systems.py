@@ -147,6 +147,11 @@ def run_cleaner_comments(data: bytes, doc: Doc) -> tuple[str, Metadata]:
     return _cleaned(data, doc, Options(comments=True))
 
 
+def run_cleaner_fast(data: bytes, doc: Doc) -> tuple[str, Metadata]:
+    """``cleaner --fast``: trafilatura's fast mode, the full mode where its text is short."""
+    return _cleaned(data, doc, Options(fast=True))
+
+
 def run_cleaner_no_reorder(data: bytes, doc: Doc) -> tuple[str, Metadata]:
     """``cleaner clean --no-reorder``: the extraction and noise stages alone, to show what the
     order stage does to the scores (run it with ``--system cleaner-no-reorder``)."""
@@ -285,6 +290,7 @@ METADATA_SYSTEMS = frozenset(
         "cleaner-no-reorder",
         "cleaner-recall",
         "cleaner-comments",
+        "cleaner-fast",
     }
 )
 
@@ -297,6 +303,7 @@ SYSTEMS: dict[str, System] = {
     "cleaner-no-reorder": run_cleaner_no_reorder,
     "cleaner-recall": run_cleaner_recall,
     "cleaner-comments": run_cleaner_comments,
+    "cleaner-fast": run_cleaner_fast,
     "cleaner-second-opinion": run_cleaner_second_opinion,
     "trafilatura": run_trafilatura,
     "as-is": run_as_is,

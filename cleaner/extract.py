@@ -20,6 +20,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
+from cleaner import settings
 from cleaner.config import Options
 from cleaner.document import Block, BlockKind, Decoded, Document
 from cleaner.page_metadata import page_metadata
@@ -140,8 +141,19 @@ def _trafilatura(text: str, options: Options) -> tuple[Any, dict[str, str | None
     # not a single root (1.4% of the dev pages have a stray second <html> beside the first, and
     # a fragment's tree is an element inside its document) goes in as text, parsed as before.
     whole = tree.getparent() is None and tree.getprevious() is None and tree.getnext() is None
-    result = trafilatura.bare_extraction(
-        tree if whole else text,
+    page = tree if whole else text
+    result = _bare_extraction(page, options, fast=options.fast)
+    if options.fast and len(getattr(result, "raw_text", None) or "") < settings.FAST_MIN_CHARS:
+        result = _bare_extraction(page, options, fast=False)
+    if result is None:
+        return None
+    return result, page_metadata(tree)
+
+
+def _bare_extraction(page: Any, options: Options, *, fast: bool) -> Any:
+    """trafilatura's extraction with our options (it copies a tree it is given)."""
+    return trafilatura.bare_extraction(
+        page,
         output_format="txt",  # the "python" format also renders the body as text, unused here
         with_metadata=False,
         include_comments=options.comments,
@@ -151,10 +163,8 @@ def _trafilatura(text: str, options: Options) -> tuple[Any, dict[str, str | None
         favor_precision=options.favor == "precision",
         favor_recall=options.favor == "recall",
         deduplicate=False,
+        fast=fast,
     )
-    if result is None:
-        return None
-    return result, page_metadata(tree)
 
 
 def page_text(html: str) -> str:

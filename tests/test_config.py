@@ -13,6 +13,25 @@ from cleaner.profile import MAX_CONFIG_BYTES
 def test_fingerprint_changes_with_options() -> None:
     assert Options().fingerprint() == Options().fingerprint()
     assert Options().fingerprint() != Options(favor="precision").fingerprint()
+    assert Options().fingerprint() != Options(fast=True).fingerprint()
+
+
+def test_an_option_added_at_its_default_keeps_the_fingerprint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # fast came after outputs were written: at its default, their manifests stay valid.
+    import cleaner.config as config_module
+
+    real_dumps = config_module.json.dumps
+    seen: list[str] = []
+
+    def dumps(values: dict[str, object], **kwargs: object) -> str:
+        seen.extend(values)
+        return real_dumps(values, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(config_module.json, "dumps", dumps)
+    Options().fingerprint()
+    assert "fast" not in seen and "favor" in seen
 
 
 def test_pyproject_table(tmp_path: Path) -> None:

@@ -54,6 +54,34 @@ def test_html_blocks_and_metadata() -> None:
     assert "Home" not in texts
 
 
+@pytest.mark.parametrize(
+    ("fast_chars", "modes"),
+    [
+        (10, [True]),  # the fast text is long enough: kept
+        (10**9, [True, False]),  # too short against the bound: the full mode decides
+    ],
+)
+def test_fast_mode_falls_back_to_the_full_mode_on_a_short_text(
+    monkeypatch: pytest.MonkeyPatch, fast_chars: int, modes: list[bool]
+) -> None:
+    real = trafilatura.bare_extraction
+    seen: list[bool] = []
+
+    def bare_extraction(page: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs["fast"])
+        return real(page, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", bare_extraction)
+    monkeypatch.setattr(settings, "FAST_MIN_CHARS", fast_chars)
+    options = Options(fast=True)
+    doc = extract(read(PAGE, name="p.html", max_bytes=10**7), source="p.html", options=options)
+    assert seen == modes
+    assert PARAS[0] in [b.text for b in doc.blocks]
+    seen.clear()
+    extract(read(PAGE, name="p.html", max_bytes=10**7), source="p.html", options=Options())
+    assert seen == [False]  # the default never takes the fast mode
+
+
 def test_text_blocks_group_lines_into_paragraphs() -> None:
     blocks = text_blocks("a  b\nc\n\n\n  d \r\n e\n")
     assert [(b.text, b.para) for b in blocks] == [("a b", 0), ("c", 0), ("d", 1), ("e", 1)]

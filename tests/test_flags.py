@@ -107,7 +107,8 @@ def test_phrases_add_up_and_profile_comes_from_file_or_flag(tmp_path: Path) -> N
         ('profile = "missing.json"', "tool.cleaner.profile:"),
         ("profile = 3", "tool.cleaner.profile must be a file name"),
         ("comments = 1", "tool.cleaner.comments must be true or false"),
-        ("fast = true", "unknown key tool.cleaner.fast"),
+        ("turbo = true", "unknown key tool.cleaner.turbo"),
+        ("fast = 1", "tool.cleaner.fast must be true or false"),
     ],
 )
 def test_bad_file_values(tmp_path: Path, body: str, message: str) -> None:
