@@ -52,9 +52,9 @@ DATE_SEARCH: dict[str, bool] = {"extensive_search": False, "original_date": True
 # With --fast, a page whose fast-mode text is shorter than this (characters) is extracted again
 # in the full mode: short texts are where the skipped readability/jusText comparison matters.
 # The bound of best tuning F1 among those keeping the extraction within 85% of the full mode's
-# time (``python -m bench.fast_threshold``, ScrapingHub + WCXB dev tuning pages). A page-relative
-# bound (fast text against trafilatura's whole-page text) scored alike but measuring the page
-# cost 3-7 ms, most of what the fast mode saves.
+# time (``python -m bench.fast_threshold``, ScrapingHub + WCXB dev tuning pages). A bound
+# relative to the page (fast text against trafilatura's whole-page text) was tried: measuring
+# the page's text cost 3-7 ms a page, most of what the fast mode saves.
 FAST_MIN_CHARS = 1_250
 
 # A reporting credit ("Additional reporting by ...") is a block of at most this many words.
