@@ -21,7 +21,7 @@ help:
 	@echo "make eval-order   score the order stage on shuffled held-out gold articles"
 	@echo "make train-order  re-train the order model (cleaner/data/order_model.json)"
 	@echo "make train-noise  re-train the text-mode line model (cleaner/data/text_model.json)"
-	@echo "make bench   throughput, no-op re-run, peak memory and per-stage time"
+	@echo "make bench   whole-run speed against trafilatura (CPU and wall, interleaved), big pages, memory (~30 min)"
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYVER)" || { echo "need $(PYTHON), Python 3.11 or newer (or set PYTHON=python3.12, say)"; exit 2; }
