@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bench import speed
 from bench.loop_trafilatura import files
-from bench.speed import Measured, Run, Target
+from bench.speed import big, inputs, report, runner, throughput
+from bench.speed.report import Target
+from bench.speed.runner import Measured, Run
 
 
 def _m(label: str, docs: int, walls: list[float], cpus: list[float], rss: float = 100) -> Measured:
@@ -32,14 +33,14 @@ def _found() -> dict[str, Measured]:
 
 
 def test_rotated_starts_each_repeat_one_further_on() -> None:
-    assert speed.rotated("abc", 0) == ["a", "b", "c"]
-    assert speed.rotated("abc", 1) == ["b", "c", "a"]
-    assert speed.rotated("abc", 4) == ["b", "c", "a"]
-    assert speed.rotated([], 3) == []
+    assert runner.rotated("abc", 0) == ["a", "b", "c"]
+    assert runner.rotated("abc", 1) == ["b", "c", "a"]
+    assert runner.rotated("abc", 4) == ["b", "c", "a"]
+    assert runner.rotated([], 3) == []
 
 
 def test_every_system_leads_one_repeat_when_repeats_match_systems() -> None:
-    firsts = {speed.rotated("abcd", r)[0] for r in range(4)}
+    firsts = {runner.rotated("abcd", r)[0] for r in range(4)}
     assert firsts == set("abcd")
 
 
@@ -50,7 +51,7 @@ def test_measured_takes_medians_of_wall_cpu_and_rss() -> None:
 
 def test_paired_ratios_are_baseline_over_system_per_repeat() -> None:
     found = _found()
-    rel = speed.relative(found["jobs1"], found["loop"])
+    rel = throughput.relative(found["jobs1"], found["loop"])
     assert rel["cpu_runs"] == [10 / 11, 11 / 12, 12 / 13]
     assert rel["cpu"] == 11 / 12
     assert rel["wall_runs"] == [10 / 11, 12 / 20, 30 / 33]
@@ -58,18 +59,18 @@ def test_paired_ratios_are_baseline_over_system_per_repeat() -> None:
 
 
 def test_relatives_leave_out_systems_not_measured() -> None:
-    rel = speed.relatives(_found())
+    rel = throughput.relatives(_found())
     assert "fast/loop" not in rel
     assert {"jobs1/loop", "jobs2/loop", "jobs2/jobs1", "jobs2/traf2"} <= set(rel)
 
 
 def test_ratio_of_zero_is_nan() -> None:
-    assert math.isnan(speed.ratio(1, 0))
+    assert math.isnan(report.ratio(1, 0))
 
 
 def _targets() -> list[Target]:
     found = _found()
-    return speed.throughput_targets(found, speed.relatives(found))
+    return throughput.throughput_targets(found, throughput.relatives(found))
 
 
 def _target(start: str) -> Target:
@@ -96,12 +97,14 @@ def test_parallel_wall_target_is_met_when_cleaner_is_faster() -> None:
 
 
 def test_targets_table_marks_misses_and_unmeasured() -> None:
-    table = speed.targets_table([Target("a", "1", ">= 2", False), Target("b", "-", "x", None)])
+    table = report.targets_table([Target("a", "1", ">= 2", False), Target("b", "-", "x", None)])
     assert table.splitlines()[2:] == ["| a | 1 | >= 2 | **no** |", "| b | - | x | not measured |"]
 
 
 def test_throughput_table_lists_runs_and_unavailable_rows() -> None:
-    table = speed.throughput_table({"loop": _found()["loop"]}, ["cleaner clean --jobs 1 --fast"])
+    table = throughput.throughput_table(
+        {"loop": _found()["loop"]}, ["cleaner clean --jobs 1 --fast"]
+    )
     lines = table.splitlines()
     runs = "10.00/10.00, 12.00/11.00, 30.00/12.00"
     assert lines[2] == f"| loop | 100 | 12.00 | 11.00 | 8.3 | 9.1 | 100 MB | {runs} |"
@@ -109,10 +112,10 @@ def test_throughput_table_lists_runs_and_unavailable_rows() -> None:
 
 
 def test_ratios_table_names_both_systems() -> None:
-    rel = speed.relatives(_found())
+    rel = throughput.relatives(_found())
     line = next(
         x
-        for x in speed.ratios_table(rel).splitlines()
+        for x in throughput.ratios_table(rel).splitlines()
         if x.startswith("| cleaner clean --jobs 1 |")
     )
     assert "trafilatura.extract loop" in line and "0.92x" in line
@@ -120,7 +123,7 @@ def test_ratios_table_names_both_systems() -> None:
 
 def test_markup_page_is_half_markup_and_keeps_the_prose() -> None:
     size = 60_000
-    page = speed.markup_page(size).decode()
+    page = inputs.markup_page(size).decode()
     assert abs(len(page) - size) < size * 0.05
     for tag in ("<style>", "<svg ", "<script>", "<article>", "<p>"):
         assert tag in page
@@ -130,28 +133,28 @@ def test_markup_page_is_half_markup_and_keeps_the_prose() -> None:
 
 
 def test_growth_exponent_tells_linear_from_quadratic() -> None:
-    linear = speed.growth_exponent([1, 4, 10, 25], [0.5, 2, 5, 12.5])
-    quadratic = speed.growth_exponent([1, 4, 10, 25], [1, 16, 100, 625])
+    linear = big.growth_exponent([1, 4, 10, 25], [0.5, 2, 5, 12.5])
+    quadratic = big.growth_exponent([1, 4, 10, 25], [1, 16, 100, 625])
     assert linear == pytest.approx(1.0) and quadratic == pytest.approx(2.0)
-    assert speed.growth_exponent([10], [3.0]) is None
+    assert big.growth_exponent([10], [3.0]) is None
 
 
 def _big(kind: str, mb: int, wall: float, outcome: str) -> dict[str, object]:
     ours = {"wall": wall, "cpu": wall, "rss_mb": 100.0, "returncode": 0, "outcome": outcome}
     theirs = {"wall": 1.0, "cpu": 1.0, "rss_mb": 90.0, "returncode": 0, "outcome": "done"}
-    return {"page": kind, "mb": mb, "bytes": mb * speed.MB, "cleaner": ours, "trafilatura": theirs}
+    return {"page": kind, "mb": mb, "bytes": mb * big.MB, "cleaner": ours, "trafilatura": theirs}
 
 
 def test_big_targets_need_the_page_cleaned_in_time() -> None:
     rows = [_big("prose", 10, 4.0, "cleaned"), _big("markup-heavy", 10, 4.0, "failed: memory")]
-    assert [t.met for t in speed.big_targets(rows)] == [True, False]
-    assert [t.met for t in speed.big_targets([_big("prose", 1, 1.0, "cleaned")])] == [None, None]
+    assert [t.met for t in big.big_targets(rows)] == [True, False]
+    assert [t.met for t in big.big_targets([_big("prose", 1, 1.0, "cleaned")])] == [None, None]
 
 
 def test_big_growth_skips_runs_that_did_not_finish() -> None:
     rows = [_big("prose", 1, 1.0, "cleaned"), _big("prose", 4, 4.0, "cleaned"),
             _big("prose", 25, 1.0, "failed: timeout")]  # fmt: skip
-    growth = speed.big_growth(rows)
+    growth = big.big_growth(rows)
     assert growth["prose/cleaner"]["all"] == pytest.approx(1.0)
     assert growth["prose/cleaner"]["largest"] == pytest.approx(1.0)
     assert growth["markup-heavy/cleaner"] == {"all": None, "largest": None}
@@ -159,13 +162,13 @@ def test_big_growth_skips_runs_that_did_not_finish() -> None:
 
 def test_the_wrapper_reports_a_child_process_cpu_and_memory() -> None:
     work = "x = bytearray(80 * 1024 * 1024); sum(range(3_000_000))"
-    run = speed.measured([sys.executable, "-c", work])
+    run = runner.measured([sys.executable, "-c", work])
     assert run.returncode == 0 and run.rss_mb >= 80
     assert run.cpu > 0 and run.wall > 0
 
 
 def test_the_wrapper_stops_a_process_past_its_limit() -> None:
-    run = speed.measured([sys.executable, "-c", "import time; time.sleep(30)"], limit=0.5)
+    run = runner.measured([sys.executable, "-c", "import time; time.sleep(30)"], limit=0.5)
     assert run.returncode is None and run.wall < 10
 
 
