@@ -476,8 +476,8 @@ def format_explanation(result: CleanResult) -> str:
 
     lines.append("")
     lines.extend(f"note: {note}" for note in result.document.notes)
-    if result.metadata.get("order") is not None:
-        lines.extend(describe(result.metadata["order"]))
+    if result.document.order is not None:
+        lines.extend(describe(result.document.order))
     meta = {k: v for k, v in result.metadata.items() if k != "removed"}
     lines.append("")
     lines.append(json.dumps(meta, sort_keys=True, indent=2, ensure_ascii=False))

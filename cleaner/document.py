@@ -8,7 +8,10 @@ earlier stage's input. Blocks are never deleted: a stage that removes one marks 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from cleaner.order.result import OrderResult
 
 Kind = Literal["html", "text"]
 BlockKind = Literal["p", "head", "list", "quote", "table", "code", "line"]
@@ -70,7 +73,7 @@ class Document:
     url: str | None = None
     sitename: str | None = None
     language: dict[str, object] | None = None
-    order: dict[str, object] | None = None
+    order: OrderResult | None = None  # the order stage's decision (None: not run)
     with_comments: bool = False  # comments were asked for (Options.comments)
     warnings: tuple[str, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = field(default_factory=tuple)

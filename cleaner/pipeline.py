@@ -142,7 +142,7 @@ def metadata(doc: Document, text: str) -> dict[str, Any]:
             if not b.keep
         ],
         "warnings": list(doc.decoded.warnings + doc.warnings),
-        "order": doc.order,
+        "order": doc.order.to_json() if doc.order is not None else None,
         "comments": comments(doc) if doc.with_comments else None,
         "cleaner_version": __version__,
     }

@@ -1,1 +1,2 @@
-"""The order stage's model training (``train``) and benchmark (``evaluate``)."""
+"""The order stage's model training (``train``), benchmark (``evaluate``), diagnostics
+(``probe``) and their figures (``metrics``)."""

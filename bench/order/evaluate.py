@@ -42,12 +42,13 @@ from typing import Any
 
 from bench.corpora import data_dir
 from bench.order.data import Article, Split, articles_of, load_articles
+from bench.order.metrics import kendall_tau
 from cleaner import Options, clean
 from cleaner.document import Document
 from cleaner.extract import extract
 from cleaner.mojibake import repair_mojibake
 from cleaner.noise import remove_noise
-from cleaner.order import kendall_tau, repair_order
+from cleaner.order import repair_order
 from cleaner.read import read
 from cleaner.text import split_sentences, stems
 from cleaner.version import __version__

@@ -25,17 +25,10 @@ from typing import Any
 from bench.order import train
 from bench.order.data import Article, articles_of
 from bench.order.evaluate import MAX_PARAS, MIN_PARAS
-from cleaner.order import (
-    Model,
-    Scorer,
-    cohesion_matrix,
-    global_order,
-    kendall_tau,
-    logit_matrix,
-    model_from_json,
-    z_score,
-)
-from cleaner.order_features import Lexicon, analyse
+from bench.order.metrics import kendall_tau
+from cleaner.order.features import Lexicon, analyse
+from cleaner.order.model import Model, logit_matrix, model_from_json
+from cleaner.order.search import Scorer, cohesion_matrix, global_order, z_score
 
 SEED = "order-probe-1"
 QUANTILES = (0.005, 0.01, 0.05, 0.5, 0.95, 0.99)

@@ -6,7 +6,7 @@
 Self-supervised: every ordered gold article of the training split (:mod:`bench.order.data`:
 WCXB dev ids % 5 in {1, 2, 3} and the training half of the ScrapingHub gold)
 gives, for each pair of its paragraphs (i before j), the example "i precedes j". Features are
-:func:`cleaner.order_features.features`; they are antisymmetric, so a logistic regression with
+:func:`cleaner.order.features.features`; they are antisymmetric, so a logistic regression with
 no bias fits P(i before j) directly. Three features read a *lexicon* learned from the same
 articles: the mean relative position of the paragraphs each word stem, and each first word,
 occurs in, and a *position regressor* (:func:`learn_positions`: ridge least squares of a
@@ -46,20 +46,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.order.data import SPLIT_RULE, Article, articles_of, ids_digest
-from cleaner.order import (
-    MAX_UNITS,
-    MIN_UNITS,
-    Drift,
-    Scorer,
-    cohesion_matrix,
-    drift,
-    global_order,
-    kendall_tau,
-    logit_matrix,
-    model_from_json,
-    z_score,
-)
-from cleaner.order_features import (
+from bench.order.metrics import kendall_tau
+from cleaner.order.features import (
     FEATURE_NAMES,
     Lexicon,
     analyse,
@@ -67,6 +55,10 @@ from cleaner.order_features import (
     opener,
     unit_cues,
 )
+from cleaner.order.model import logit_matrix, model_from_json
+from cleaner.order.search import Scorer, cohesion_matrix, global_order, z_score
+from cleaner.order.splices import Drift, drift
+from cleaner.order.stage import MAX_UNITS, MIN_UNITS
 from cleaner.text import stems
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "cleaner" / "data" / "order_model.json"
@@ -128,7 +120,7 @@ Sparse = list[tuple[int, float]]
 
 def learn_positions(articles: list[Article]) -> dict[str, float]:
     """The position regressor: ridge least squares of each paragraph's relative position
-    (-0.5 first, +0.5 last) on its cues (:func:`cleaner.order_features.cues`), solved by
+    (-0.5 first, +0.5 last) on its cues (:func:`cleaner.order.features.cues`), solved by
     conjugate gradient on the normal equations in pure Python. Cues of fewer than
     CUE_MIN_DOCS articles are left out: they would only memorise their article."""
     docs = [a for a in articles if len(a.paragraphs) >= 2]

@@ -26,7 +26,7 @@ STAGES: dict[str, tuple[str, str]] = {
     "read": ("cleaner/read.py", "read"),
     "extract": ("cleaner/extract.py", "extract"),
     "noise": ("cleaner/noise.py", "remove_noise"),
-    "order": ("cleaner/order.py", "repair_order"),
+    "order": ("cleaner/order/stage.py", "repair_order"),
     "language": ("cleaner/language.py", "add_language"),
     "write": ("cleaner/write.py", "write_outputs"),
 }

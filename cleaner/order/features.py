@@ -12,8 +12,8 @@ informative about position:
   They are antisymmetric (``h(a, b) = -h(b, a)``), so with no bias term the model gives
   ``P(a before b) = 1 - P(b before a)`` by construction.
 
-The training script (``bench/order/train.py``) and the stage (:mod:`cleaner.order`) both call
-:func:`analyse` and :func:`pair_features`, so training and inference see the same numbers.
+The training script (``bench/order/train.py``) and the stage (:mod:`cleaner.order.model`) both
+call :func:`analyse` and :func:`pair_features`, so training and inference see the same numbers.
 Words, content-word stems and the order stage's stopword list come from :mod:`cleaner.text`.
 """
 
