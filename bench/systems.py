@@ -138,7 +138,7 @@ def run_cleaner_precision(data: bytes, doc: Doc) -> tuple[str, Metadata]:
 
 def run_cleaner_recall(data: bytes, doc: Doc) -> tuple[str, Metadata]:
     """``cleaner clean --favor recall`` (run it with ``--system cleaner-recall``)."""
-    return _cleaned(data, doc, Options(favor="recall", reorder=False))
+    return _cleaned(data, doc, Options(favor="recall", reorder="never"))
 
 
 def run_cleaner_comments(data: bytes, doc: Doc) -> tuple[str, Metadata]:
@@ -153,9 +153,9 @@ def run_cleaner_fast(data: bytes, doc: Doc) -> tuple[str, Metadata]:
 
 
 def run_cleaner_no_reorder(data: bytes, doc: Doc) -> tuple[str, Metadata]:
-    """``cleaner clean --no-reorder``: the extraction and noise stages alone, to show what the
+    """``cleaner clean --reorder never``: the extraction and noise stages alone, to show what the
     order stage does to the scores (run it with ``--system cleaner-no-reorder``)."""
-    return _cleaned(data, doc, Options(reorder=False))
+    return _cleaned(data, doc, Options(reorder="never"))
 
 
 def run_cleaner_second_opinion(data: bytes, doc: Doc) -> str:

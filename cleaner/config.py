@@ -26,9 +26,25 @@ Favor = Literal["balanced", "precision", "recall"]
 FAVORS: tuple[Favor, ...] = ("balanced", "precision", "recall")
 TextNoise = Literal["model+rules", "model", "rules"]
 TEXT_NOISE: tuple[TextNoise, ...] = ("model+rules", "model", "rules")
+Reorder = Literal["auto", "always", "never"]
+REORDER: tuple[Reorder, ...] = ("auto", "always", "never")
 # The options that take one of a few words: checked here for the API's callers, the
 # [tool.cleaner] table and the command line alike (which also shows them in its help).
-CHOICES: dict[str, tuple[str, ...]] = {"favor": FAVORS, "text_noise": TEXT_NOISE}
+CHOICES: dict[str, tuple[str, ...]] = {
+    "favor": FAVORS, "text_noise": TEXT_NOISE, "reorder": REORDER,
+}  # fmt: skip
+# reorder was a switch before it was a choice: its booleans are still read, from
+# [tool.cleaner] and Options(...) alike (true was the gated stage, false no stage).
+OLD_BOOLEANS: dict[str, dict[bool, str]] = {"reorder": {True: "auto", False: "never"}}
+# What the fingerprint records for each reorder value: auto and never keep the booleans the
+# switch recorded, so outputs made before the change are not stale.
+REORDER_FINGERPRINT: dict[str, bool | str] = {"auto": True, "never": False, "always": "always"}
+
+
+def old_boolean(key: str, value: object) -> object:
+    """``value``, or the choice an old boolean of option ``key`` stands for."""
+    booleans = OLD_BOOLEANS.get(key)
+    return booleans[value] if booleans is not None and isinstance(value, bool) else value
 
 
 def choice_error(key: str, value: object) -> str | None:
@@ -70,9 +86,12 @@ class Options:
             read on all 808 gold articles of the tuning data) and costs 4x less.
         profile: boilerplate lines learned over a batch (see :mod:`cleaner.profile`); blocks
             equal to one of them are dropped as ``recurring boilerplate``.
-        reorder: run the order stage (:mod:`cleaner.order`) on plain-text inputs: detect a
-            scrambled article and repair its order; an article in order is never changed.
-            HTML pages keep their published (DOM) order.
+        reorder: the order stage (:mod:`cleaner.order`) on plain-text inputs. ``auto``:
+            detect a scrambled article and repair its order on evidence; an article in order is
+            never changed. ``always``: re-order every text of 3 or more paragraphs to the
+            model's best order (then put introductions first), with no gate: for texts known to
+            be shuffled. ``never``: no order stage. ``True``/``False`` (the switch it was) are
+            read as ``auto``/``never``. HTML pages keep their published (DOM) order.
         drop_offtopic: drop paragraphs the order stage flags as spliced in from another story
             (by default they are only flagged in the metadata).
         text_noise: how plain-text inputs are cleaned: ``model`` scores every line with the
@@ -92,12 +111,14 @@ class Options:
     max_bytes: int = 64 * 1024 * 1024
     language_chars: int = 2_000
     profile: Profile | None = None
-    reorder: bool = True
+    reorder: Reorder = "auto"
     drop_offtopic: bool = False
     text_noise: TextNoise = "model+rules"
     fast: bool = False
 
     def __post_init__(self) -> None:
+        for key in OLD_BOOLEANS:  # frozen: normalised in place, before it is checked
+            object.__setattr__(self, key, old_boolean(key, getattr(self, key)))
         for key in CHOICES:
             value = getattr(self, key)
             error = choice_error(key, value)
@@ -111,6 +132,7 @@ class Options:
         values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "profile"}
         if not self.fast:
             del values["fast"]  # added later: default outputs keep their fingerprint
+        values["reorder"] = REORDER_FINGERPRINT[self.reorder]
         values["profile"] = self.profile.digest() if self.profile else None
         values["models"] = models_digest()
         blob = json.dumps(values, sort_keys=True, ensure_ascii=True)
@@ -142,7 +164,8 @@ class OptionSpec:
 
     The table key is the field's name. The flag is the name with dashes (or ``flag``); a
     ``switch`` also has its negative (``--no-<flag>``, or ``off``), so a flag can undo what the
-    file set, either way.
+    file set, either way. A ``choice`` may have ``aliases``: flags that stand for one of its
+    values (``--no-reorder`` is ``--reorder never``).
     """
 
     name: str
@@ -151,13 +174,15 @@ class OptionSpec:
     flag: str = ""
     off: str = ""
     metavar: str = ""
+    aliases: tuple[tuple[str, str], ...] = ()  # (flag, the choice it stands for)
 
     @property
     def flags(self) -> tuple[str, ...]:
-        """The flag names: ``("--comments", "--no-comments")`` for a switch, one otherwise."""
+        """The flag names: ``("--comments", "--no-comments")`` for a switch, the flag and its
+        aliases otherwise."""
         on = self.flag or "--" + self.name.replace("_", "-")
         if self.kind != "switch":
-            return (on,)
+            return (on, *(flag for flag, _ in self.aliases))
         return (on, self.off or "--no-" + on.removeprefix("--"))
 
     @property
@@ -198,7 +223,10 @@ OPTIONS: tuple[OptionSpec, ...] = (
         metavar="FILE",
     ),
     OptionSpec(
-        "reorder", "switch", "Run the order stage on plain text (repair a scrambled order)."
+        "reorder", "choice",
+        "The order stage on plain text: auto repairs a scrambled order on evidence, always"
+        " re-orders every text of 3+ paragraphs to the model's order (no gate), never is off.",
+        aliases=(("--no-reorder", "never"),),
     ),
     OptionSpec(
         "drop_offtopic", "switch",
@@ -240,6 +268,7 @@ def resolve(config: Path | None, flags: dict[str, Any]) -> Options:
 
 def _set_flag(values: dict[str, Any], spec: OptionSpec, value: Any) -> None:
     """One flag given on the command line, checked and read into ``values``."""
+    value = old_boolean(spec.name, value)
     if spec.kind == "choice":
         error = choice_error(spec.name, value)
         if error is not None:
@@ -318,6 +347,7 @@ def _option(path: Path, key: str, value: object) -> object:
         raise ConfigError(f"{shown(path)}: unknown key tool.cleaner.{shown(key)}")
     if spec.kind == "profile":
         return _relative_file(path, key, value, Profile.load)
+    value = old_boolean(spec.name, value)
     error = _file_value_error(spec, value)
     if error is not None:
         raise ConfigError(f"{shown(path)}: tool.cleaner.{key} {error}")

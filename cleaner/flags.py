@@ -45,6 +45,40 @@ def _option(spec: OptionSpec) -> Any:
     )
 
 
+def _alias_name(flag: str) -> str:
+    """The keyword parameter of an alias flag: ``--no-reorder`` -> ``no_reorder``."""
+    return flag.removeprefix("--").replace("-", "_")
+
+
+def _aliases(spec: OptionSpec) -> list[inspect.Parameter]:
+    """One on-only flag per alias of a choice (``--no-reorder``: ``--reorder never``)."""
+    return [
+        _parameter(
+            _alias_name(flag),
+            bool,
+            typer.Option(flag, help=f"Same as {spec.flags[0]} {value}.", show_default=False),
+        )
+        for flag, value in spec.aliases
+    ]
+
+
+def with_aliases(given: dict[str, Any], aliases: dict[str, Any]) -> dict[str, Any]:
+    """``given`` with the alias flags given (``aliases``: parameter name -> True or None)
+    folded into their option; an alias and its option's flag naming two values is an error."""
+    folded = dict(given)
+    for spec in OPTIONS:
+        for flag, value in spec.aliases:
+            if not aliases.get(_alias_name(flag)):
+                continue
+            if folded[spec.name] not in (None, value):
+                raise ConfigError(
+                    f"{flag} is {spec.flags[0]} {value}: it contradicts"
+                    f" {spec.flags[0]} {folded[spec.name]}"
+                )
+            folded[spec.name] = value
+    return folded
+
+
 def _parameter(name: str, kind: type, option: Any) -> inspect.Parameter:
     annotation = Annotated[kind | None, option]  # type: ignore[valid-type]
     keyword = inspect.Parameter.KEYWORD_ONLY
@@ -52,20 +86,26 @@ def _parameter(name: str, kind: type, option: Any) -> inspect.Parameter:
 
 
 def parameters() -> list[inspect.Parameter]:
-    """One keyword parameter per option, then ``--config``."""
+    """One keyword parameter per option (and per alias flag), then ``--config``."""
     config = typer.Option(
         "--config",
         metavar="FILE",
         help="pyproject.toml with a [tool.cleaner] table (default: ./pyproject.toml).",
     )
-    params = [_parameter(spec.name, _TYPES[spec.kind], _option(spec)) for spec in OPTIONS]
+    params = [
+        param
+        for spec in OPTIONS
+        for param in (_parameter(spec.name, _TYPES[spec.kind], _option(spec)), *_aliases(spec))
+    ]
     return [*params, _parameter(CONFIG, Path, config)]
 
 
-def options_or_exit(config: Path | None, given: dict[str, Any]) -> Options:
+def options_or_exit(
+    config: Path | None, given: dict[str, Any], aliases: dict[str, Any] | None = None
+) -> Options:
     """The resolved options, or a one-line usage error and exit 2."""
     try:
-        return resolve(config, given)
+        return resolve(config, with_aliases(given, aliases or {}))
     except ConfigError as exc:
         typer.echo(f"cleaner: error: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE) from exc
@@ -79,7 +119,12 @@ def with_options(command: Callable[..., None]) -> Callable[..., None]:
 
     def wrapper(**kwargs: Any) -> None:
         given = {spec.name: kwargs.pop(spec.name) for spec in OPTIONS}
-        options = options_or_exit(kwargs.pop(CONFIG), given)
+        aliases = {
+            _alias_name(flag): kwargs.pop(_alias_name(flag))
+            for spec in OPTIONS
+            for flag, _ in spec.aliases
+        }
+        options = options_or_exit(kwargs.pop(CONFIG), given, aliases)
         command(**kwargs, options=options)
 
     wrapper.__name__ = command.__name__

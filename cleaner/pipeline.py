@@ -98,7 +98,7 @@ def _stages(data: bytes | str | Decoded, *, name: str, options: Options) -> Docu
     else:
         doc = split_tail_credits(doc, options=options)
         doc = drop_repeats(remove_noise(doc, options=options), options=options)
-    if not options.reorder:
+    if options.reorder == "never":
         doc = doc.note(settings.ORDER_OFF_NOTE)
     elif doc.decoded.kind == "html":
         doc = doc.note(settings.ORDER_HTML_NOTE)

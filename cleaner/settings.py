@@ -137,7 +137,7 @@ LANGUAGE_MIN_WORDS = 8
 # paragraphs of 6 and flagged paragraphs of 10 as off-topic, all false alarms, for 13% of the
 # HTML run time.
 ORDER_HTML_NOTE = "order stage not run: an HTML page keeps its published order"
-ORDER_OFF_NOTE = "order stage off (--no-reorder)"
+ORDER_OFF_NOTE = "order stage off (--reorder never)"
 
 # A block containing "All rights reserved" (or its translation) is a footer up to this length.
 FOOTER_MAX_WORDS = 25

@@ -62,7 +62,7 @@ GOOD_PYPROJECTS: list[tuple[bytes, dict[str, object]]] = [
     (b'tool.cleaner.noise_phrases = ["A", "B"]\n', {"noise_phrases": ("A", "B")}),
     (
         b"[tool.cleaner]\nreorder = false\ndrop_offtopic = true\nmax_bytes = 1048576\n",
-        {"reorder": False, "drop_offtopic": True, "max_bytes": 1048576},
+        {"reorder": "never", "drop_offtopic": True, "max_bytes": 1048576},
     ),
 ]
 
@@ -92,7 +92,7 @@ BAD_PYPROJECTS: list[tuple[bytes, str]] = [
     (b"[tool.cleaner]\nnoise_phrases = [1]\n", "noise_phrases must be a list of strings"),
     (b'[tool.cleaner]\ninclude_tables = "yes"\n', "include_tables must be true or false"),
     (b"[tool.cleaner]\nremove_noise = 1\n", "remove_noise must be true or false"),
-    (b"[tool.cleaner]\nreorder = 0\n", "reorder must be true or false"),
+    (b"[tool.cleaner]\nreorder = 0\n", "reorder must be auto|always|never"),
     (b"[tool.cleaner]\nmax_bytes = 0\n", "max_bytes must be a positive integer"),
     (b"[tool.cleaner]\nmax_bytes = true\n", "max_bytes must be a positive integer"),
     (b'[tool.cleaner]\nmax_bytes = "1 MB"\n', "max_bytes must be a positive integer"),

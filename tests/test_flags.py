@@ -59,8 +59,9 @@ def test_nothing_given_is_the_defaults() -> None:
 
 # (the [tool.cleaner] body, the flags given, the fields expected)
 PRECEDENCE: list[tuple[str, dict[str, object], dict[str, object]]] = [
-    ("reorder = false", {}, {"reorder": False}),
-    ("reorder = false", {"reorder": True}, {"reorder": True}),
+    ("reorder = false", {}, {"reorder": "never"}),
+    ("reorder = false", {"reorder": "auto"}, {"reorder": "auto"}),
+    ('reorder = "always"', {"reorder": "never"}, {"reorder": "never"}),
     ("comments = true", {"comments": False}, {"comments": False}),
     ("drop_offtopic = true", {"drop_offtopic": False}, {"drop_offtopic": False}),
     ("include_tables = false", {"include_tables": True}, {"include_tables": True}),
@@ -148,7 +149,8 @@ def test_flags_reach_a_batch_and_its_fingerprint(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert runner.invoke(app, ["clean", str(src), "-o", str(out), "-q"]).exit_code == 0
     assert json.loads((out / "a.json").read_text())["order"] is None
-    again = runner.invoke(app, ["clean", str(src), "-o", str(out), "--reorder", "--dry-run"])
+    args = ["clean", str(src), "-o", str(out), "--reorder", "auto"]
+    again = runner.invoke(app, [*args, "--dry-run"])
     assert "would clean a.txt (options changed)" in again.stdout
-    assert runner.invoke(app, ["clean", str(src), "-o", str(out), "--reorder"]).exit_code == 0
+    assert runner.invoke(app, args).exit_code == 0
     assert json.loads((out / "a.json").read_text())["order"] is not None

@@ -11,7 +11,9 @@ For every gold article of 4-25 paragraphs in a split the model never trained on
 * ``swapped``: two or three paragraphs exchange places (a cyclic rotation of their slots);
 * ``sentences``: the article cut into sentences, regrouped into units of 1-3 sentences, shuffled;
 * ``splice random`` / ``splice topic``: one paragraph of another article of the same report
-  inserted (a random donor / the donor sharing most content words).
+  inserted (a random donor / the donor sharing most content words);
+* ``shuffled (always)``: the ``shuffled`` cases again, cleaned with ``--reorder always`` (the
+  model's global order and the introductions, no gate).
 
 Reports: the held-out split per corpus (``heldout-scrapinghub``, ``heldout-wcxb``) and the
 untuned WCXB split (``untuned-wcxb``), each with its own donors.
@@ -57,10 +59,15 @@ RESULTS = Path(__file__).resolve().parents[1] / "results" / "order.json"
 MIN_PARAS, MAX_PARAS = 4, 25
 SEED = "order-eval-1"
 SPEED_REPEATS = 15  # short passes on a shared machine: a median of many
-OFF = Options(reorder=False)
+OFF = Options(reorder="never")
+# Scenarios that clean another scenario's cases with other options: (its cases, the options).
+VARIANTS: dict[str, tuple[str, Options]] = {
+    "shuffled (always)": ("shuffled", Options(reorder="always")),
+}
 SCENARIOS = (
     "in order",
     "shuffled",
+    "shuffled (always)",
     "one moved",
     "swapped",
     "sentences",
@@ -170,8 +177,10 @@ class Outcome:
     lost: int  # units that did not come out unchanged
 
 
-def run_case(case: Case, *, baseline_text: str | None) -> Outcome:
-    result = clean(case.text, name="x.txt")
+def run_case(
+    case: Case, *, baseline_text: str | None, options: Options | None = None
+) -> Outcome:
+    result = clean(case.text, name="x.txt", options=options)
     order = result.metadata["order"] or {}
     outputs = [" ".join(p.split()) for p in result.text.split("\n\n") if p.strip()]
     by_text: dict[str, list[int]] = {}
@@ -290,9 +299,10 @@ def evaluate(report: str, limit: int | None) -> dict[str, Any]:
     for article in articles:
         baseline = clean(article.text, name="x.txt", options=OFF).text
         for scenario in SCENARIOS:
-            case = scenario_case(scenario, article, donors)
+            cases, options = VARIANTS.get(scenario, (scenario, None))
+            case = scenario_case(cases, article, donors)
             is_base = scenario == "in order"
-            outcome = run_case(case, baseline_text=baseline if is_base else None)
+            outcome = run_case(case, baseline_text=baseline if is_base else None, options=options)
             tallies[scenario].outcomes.append(outcome)
             if scenario in ("in order", "shuffled"):
                 speed_texts.append(case.text)

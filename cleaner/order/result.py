@@ -20,7 +20,8 @@ class OrderResult:
     more the model agrees with it), ``permutation`` (input paragraph index for each output
     paragraph, ``None`` when unchanged), ``unit`` (``"paragraph"``), ``units`` (paragraphs
     judged), ``offtopic`` (output positions of flagged paragraphs) and ``evidence`` (lines for
-    ``explain``, see :func:`cleaner.order.stage.describe`).
+    ``explain``, see :func:`cleaner.order.stage.describe`). ``forced``: made by ``--reorder
+    always`` (not a key of the JSON, whose keys stay fixed: its evidence says so first).
     """
 
     scrambled: bool
@@ -31,6 +32,7 @@ class OrderResult:
     units: int
     offtopic: tuple[int, ...]
     evidence: tuple[str, ...]
+    forced: bool = False
 
     def to_json(self) -> dict[str, object]:
         """The metadata's ``order`` object: these keys, lists for the tuples."""

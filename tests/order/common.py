@@ -11,7 +11,7 @@ from tests.conftest import DATA, FIXTURES
 ORDER_DATA = DATA / "order"
 GOLD = sorted(ORDER_DATA.glob("*.txt"))
 SEED = FIXTURES / "inputs" / "text" / "seed-syria.txt"
-OFF = Options(reorder=False)
+OFF = Options(reorder="never")
 
 
 def paragraphs(text: str) -> list[str]:

@@ -97,7 +97,7 @@ def test_describe_lines() -> None:
     lines = describe(clean(SEED.read_bytes(), name="seed.txt").document.order)
     assert lines[0].startswith("order: scrambled, repaired")
     assert any("Kerry" in line for line in lines)
-    assert describe(None) == ["order: not checked (--no-reorder)"]
+    assert describe(None) == ["order: not checked (--reorder never)"]
 
 
 def test_pipeline_respects_reorder_flag() -> None:
