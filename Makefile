@@ -65,6 +65,7 @@ eval-order: $(STAMP)
 
 train-order: $(STAMP)
 	$(BIN)/python -m bench.order.train
+	$(BIN)/python -m bench.order.splice_train
 
 # scikit-learn and numpy are for training only: installed here, not by setup.
 train-noise: $(STAMP)

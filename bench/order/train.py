@@ -26,10 +26,8 @@ articles (never on the held-out or untuned ones):
   (in-order articles must stay untouched; scored with the other fold's lexicon);
 * ``cohesion``: the weight of adjacent units' cohesion in the search, the one whose global
   order best restores shuffled training articles (:func:`calibrate_cohesion`);
-* ``offtopic_words`` / ``offtopic_entities`` / ``offtopic_min_stems`` / ``offtopic_z``: the
-  rule that finds most paragraphs spliced in from another training article (a random and the
-  most similar one) while flagging at most :data:`OFFTOPIC_FALSE_RATE` of the in-order
-  training articles (:func:`calibrate_offtopic`).
+
+The splice scorer has a file and a script of its own (:mod:`bench.order.splice_train`).
 
 Everything is deterministic (fixed seeds, sorted inputs, rounded output), so the file is
 reproduced byte for byte.
@@ -57,7 +55,6 @@ from cleaner.order.features import (
 )
 from cleaner.order.model import logit_matrix, model_from_json
 from cleaner.order.search import Scorer, cohesion_matrix, global_order, z_score
-from cleaner.order.splices import Drift, drift
 from cleaner.order.stage import MAX_UNITS, MIN_UNITS
 from cleaner.text import stems
 
@@ -67,15 +64,10 @@ L2 = 1.0  # ridge penalty on the scaled weights
 NEWTON_STEPS = 12
 DIGITS = 6  # weights are rounded so the file is byte-stable
 GATE_MARGIN = 0.5  # z units below the lowest in-order training article
-OFFTOPIC_FALSE_RATE = 0.01
 SEED = 4
-WORD_GRID = (*(round(0.02 * k, 2) for k in range(1, 26)), 1.01)  # 1.01: no word rule
-SIZE_GRID = (6, 8, 10, 12, 15)
-Z_GRID = (9.0, *(round(-0.25 * k, 2) for k in range(0, 17)))  # 9: no z rule; 0 to -4
 LEXICON_PRIOR = 5.0
 LEXICON_MIN_DOCS = 8
 FOLDS = 2  # the lexicon used for fitting weights comes from the other fold (no leak)
-NAME_GRID = (*(round(0.05 * k, 2) for k in range(1, 21)), 1.01)  # 1.01: no name rule
 CUE_MIN_DOCS = 5  # a regressor cue must occur in this many training articles
 CUE_RIDGE = 3.0  # ridge penalty of the position regressor
 CUE_STEPS = 60  # conjugate-gradient steps of the ridge solve
@@ -313,69 +305,6 @@ def calibrate_cohesion(folds: list[Fold], model: Any) -> dict[str, float]:
     return {"cohesion": best[1]}
 
 
-def _spliced(article: Article, donor: Article, rng: random.Random) -> list[Drift]:
-    """The drift of a paragraph of ``donor`` spliced into ``article`` (seeded place)."""
-    para = donor.paragraphs[rng.randrange(len(donor.paragraphs))]
-    where = rng.randrange(1, len(article.paragraphs) + 1)
-    paras = [*article.paragraphs[:where], para, *article.paragraphs[where:]]
-    return [drift(analyse(paras, article.title), article.title)[where]]
-
-
-def _nearest(docs: list[Article]) -> list[int]:
-    """For each article, the other article sharing most content words (Jaccard): the donor of
-    a same-topic splice, the hard case."""
-    vocab = [set(stems(" ".join(a.paragraphs))) for a in docs]
-    nearest = []
-    for k, mine in enumerate(vocab):
-        scores = [
-            (len(mine & other) / (len(mine | other) or 1), -j)
-            for j, other in enumerate(vocab)
-            if j != k
-        ]
-        nearest.append(-max(scores)[1])
-    return nearest
-
-
-def calibrate_offtopic(articles: list[Article]) -> dict[str, float | int]:
-    """Thresholds on (word share, name share, size, cohesion z) from clean training articles
-    and the same articles with one paragraph spliced in from a random and from the most similar
-    other training article: the most spliced paragraphs found while flagging at most
-    OFFTOPIC_FALSE_RATE of the clean articles."""
-    rng = random.Random(SEED)
-    docs = judged(articles)
-    clean_drift = [drift(analyse(list(a.paragraphs), a.title), a.title) for a in docs]
-    spliced: list[Drift] = []
-    for k, (article, near) in enumerate(zip(docs, _nearest(docs), strict=True)):
-        donor = docs[(k + 1 + rng.randrange(len(docs) - 1)) % len(docs)]
-        spliced += _spliced(article, donor, rng) + _spliced(article, docs[near], rng)
-    allowed = int(OFFTOPIC_FALSE_RATE * len(docs))
-    best: tuple[float, float, float, int, float] = (0.0, 0.0, 0.0, 0, 0.0)
-    for size in SIZE_GRID:
-        for wt in WORD_GRID:
-            for nt in NAME_GRID:
-
-                def passes(d: Drift, wt: float = wt, nt: float = nt, size: int = size) -> bool:
-                    return d[2] >= size and d[0] < wt and d[1] < nt
-
-                # a clean article is flagged at z threshold t when its lowest passing z < t
-                lowest = sorted(
-                    min((d[3] for d in doc if passes(d)), default=math.inf) for doc in clean_drift
-                )
-                limit = lowest[allowed] if allowed < len(lowest) else math.inf
-                zt = max((t for t in Z_GRID if t <= limit), default=None)
-                if zt is None:
-                    continue
-                recall = sum(passes(d) and d[3] < zt for d in spliced) / len(spliced)
-                if recall > best[0]:
-                    best = (recall, wt, nt, size, zt)
-    return {
-        "offtopic_words": best[1],
-        "offtopic_entities": best[2],
-        "offtopic_min_stems": best[3],
-        "offtopic_z": best[4],
-    }
-
-
 Fold = tuple[list[Article], Lexicon]
 
 
@@ -402,12 +331,11 @@ def build() -> dict[str, Any]:
     ]
     weights = fit(rows)
     lexicon = learn(train)
-    zero = {"gate": 0.0, "offtopic_words": 0.0, "offtopic_entities": 0.0, "offtopic_min_stems": 0}
+    zero = {"gate": 0.0}
     model = model_from_json(model_dict(weights, zero, train, len(rows), lexicon))
     thresholds = {
         **calibrate_gate(folds, model),
         **calibrate_cohesion(folds, model),
-        **calibrate_offtopic(train),
     }
     return model_dict(weights, thresholds, train, len(rows), lexicon)
 
@@ -416,20 +344,26 @@ def render(model: dict[str, Any]) -> str:
     return json.dumps(model, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def write_or_check(path: Path, text: str, *, check: bool, label: str) -> int:
+    """Write a model file, or with ``check`` say whether it is reproduced (exit 1 if not)."""
+    if check:
+        same = path.exists() and path.read_text(encoding="utf-8") == text
+        print(f"{label} reproduced byte for byte" if same else f"{label} differs")
+        return 0 if same else 1
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the shipped file")
     args = parser.parse_args(argv)
     text = render(build())
-    if args.check:
-        same = MODEL_PATH.exists() and MODEL_PATH.read_text(encoding="utf-8") == text
-        print("order model reproduced byte for byte" if same else "order model differs")
-        return 0 if same else 1
-    MODEL_PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {MODEL_PATH}")
-    print(text)
-    return 0
-
+    status = write_or_check(MODEL_PATH, text, check=args.check, label="order model")
+    if not args.check:
+        print(text)
+    return status
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -22,7 +22,7 @@ from cleaner.order.features import FEATURE_NAMES, Lexicon, Unit, analyse
 from cleaner.order.model import MODEL_FILE, Model, load_model, logit_matrix, model_from_json
 from cleaner.order.result import OrderResult
 from cleaner.order.search import Scorer, cohesion_matrix, global_order, resolve, z_score
-from cleaner.order.splices import drift, offtopic_units
+from cleaner.order.splices import offtopic_units, splice_scores
 from cleaner.order.stage import MAX_UNITS, MIN_UNITS, Decision, decide, describe, repair_order
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
     "cohesion_matrix",
     "decide",
     "describe",
-    "drift",
     "global_order",
     "load_model",
     "logit_matrix",
@@ -48,5 +47,6 @@ __all__ = [
     "offtopic_units",
     "repair_order",
     "resolve",
+    "splice_scores",
     "z_score",
 ]

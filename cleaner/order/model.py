@@ -17,7 +17,6 @@ cohesion in the search, the off-topic rule): they travel with the weights they w
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -42,10 +41,6 @@ class Model:
     pair: tuple[float, ...]
     gate: float  # z below which an article without hard evidence counts as scrambled
     cohesion: float  # weight of adjacent units' cohesion in the search objective
-    offtopic_words: float  # share of content words found elsewhere, below which a unit drifts
-    offtopic_entities: float  # same for names
-    offtopic_min_stems: int  # units with fewer content words are too short to judge
-    offtopic_z: float  # cohesion z-score against the article's other units below which it drifts
     lexicon: Lexicon
     raw: dict[str, Any]
 
@@ -62,10 +57,6 @@ def model_from_json(data: dict[str, Any]) -> Model:
         pair=tuple(weights[len(UNARY_NAMES) :]),
         gate=float(thresholds["gate"]),
         cohesion=float(thresholds.get("cohesion", 0.0)),
-        offtopic_words=float(thresholds["offtopic_words"]),
-        offtopic_entities=float(thresholds["offtopic_entities"]),
-        offtopic_min_stems=int(thresholds["offtopic_min_stems"]),
-        offtopic_z=float(thresholds.get("offtopic_z", math.inf)),
         lexicon=Lexicon(
             {k: float(v) for k, v in data["lexicon"]["words"].items()},
             {k: float(v) for k, v in data["lexicon"]["openers"].items()},

@@ -1,90 +1,245 @@
-"""Paragraphs spliced in from another story: flagged as off-topic.
+"""Off-topic splices: a paragraph of another story pasted into an article.
 
-Units whose content words and names barely occur in the title and the rest of the article,
-and whose cohesion with the other units is low against the article's own spread (a
-leave-one-out z-score, :func:`drift`), are flagged as off-topic (the stage's ``offtopic``:
-their positions in the output); with ``options.drop_offtopic`` the stage drops them with the
-reason ``off-topic: ...``. The thresholds are calibrated in the model file.
+A learned scorer (:data:`SPLICE_FEATURES`, weights in ``cleaner/data/splice_model.json``,
+trained by ``python -m bench.order.splice_train``) rates every unit by how little of it the
+rest of the article and the title account for: the share of its words and names found
+elsewhere (plain and weighted by how rare a word is across news), how much of the article's
+core vocabulary and main names it carries, and its word overlap with the other units and with
+its neighbours, each also as a leave-one-out z-score against the article's other units (every
+article is its own yardstick: a story whose paragraphs share few words anyway does not flag
+them all). The model is a conditional logit: of the units of one article, which one, if any,
+came from elsewhere. The unit with the highest score is flagged when the score passes the
+threshold, calibrated so that at most 2% of the in-order training articles get a flag. At most
+one unit per article is flagged.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
 from cleaner.order.features import Unit
-from cleaner.order.model import Model
-from cleaner.order.search import cohesion_matrix
 from cleaner.text import stems
 
-OFFTOPIC_MIN_SD = 0.02  # floor of the cohesion spread: near-identical units give no z-score
+SPLICE_MODEL_FILE = "splice_model.json"
+LOO_MIN_SD = 0.02  # floor of a spread: near-identical values give no z-score
+CORE_UNITS = 3  # a word in this many units is the article's core vocabulary
+MAIN_NAME_UNITS = 2  # a name in this many units is one of the article's main names
+IDF_NOVEL_SCALE = 10.0  # the summed rarity of unshared words, in units of this
+
+SPLICE_FEATURES = (
+    "word_share",  # share of the unit's content words found in the title or another unit
+    "name_share",  # the same for its names (1 when it has none)
+    "has_names",
+    "novel_names",  # log(1 + names found nowhere else)
+    "core_share",  # share of its words that are core vocabulary
+    "title_covered",  # share of the title's words the unit has
+    "title_share",  # share of the unit's words that are in the title
+    "has_title",
+    "core_carried",  # share of the article's core vocabulary the unit has
+    "names_carried",  # share of the article's main names the unit has
+    "mean_overlap",  # mean word overlap (Jaccard) with the other units
+    "max_overlap",  # the highest of them
+    "neighbour_overlap",  # mean overlap with the unit before and after it
+    "mean_overlap_z",  # leave-one-out z-scores of the three lines above
+    "max_overlap_z",
+    "word_share_z",
+    "size",  # log(1 + content words)
+    "article_size",  # log(units)
+    "novel_words",  # log(1 + words found nowhere else)
+    "lines",  # log(1 + line breaks): tables and lists are rarely pasted in
+    "digits",  # share of digits among the characters
+    "rare_share",  # word_share with each word weighted by its rarity (IDF)
+    "rare_novel",  # summed rarity of the words found nowhere else
+)
 
 
-Drift = tuple[float, float, int, float]
+@dataclass(frozen=True, slots=True)
+class SpliceModel:
+    """The shipped scorer: one weight per feature, the threshold, and word document counts."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    df: Mapping[str, int]
+    docs: int
+
+    def idf(self, stem: str) -> float:
+        return math.log((self.docs + 1) / (self.df.get(stem, 0) + 1))
 
 
-def drift(units: list[Unit], title: str | None) -> list[Drift]:
-    """Per unit: share of its content words, and of its names, found in the title or the other
-    units; how many content words it has; and how its mean cohesion with the other units
-    compares with theirs (a leave-one-out z-score: each article is its own yardstick, so a
-    story whose paragraphs share few words anyway does not flag them all)."""
-    z = cohesion_z(units)
-    return [(*share, z[i]) for i, share in enumerate(shares(units, title))]
+def splice_model_from_json(data: dict[str, Any]) -> SpliceModel:
+    if tuple(data["features"]) != SPLICE_FEATURES:
+        raise ValueError("splice model was trained with other features; run make train-order")
+    return SpliceModel(
+        weights=tuple(float(data["weights"][name]) for name in SPLICE_FEATURES),
+        bias=float(data["bias"]),
+        threshold=float(data["threshold"]),
+        df={k: int(v) for k, v in data["df"].items()},
+        docs=int(data["docs"]),
+    )
 
 
-def shares(units: list[Unit], title: str | None) -> list[tuple[float, float, int]]:
-    """The first three entries of :func:`drift` (cheap: no pair of units is compared)."""
-    title_stems = set(stems(title or ""))
-    # A word is "elsewhere" when the title has it or another unit does: count units per word.
+@lru_cache(maxsize=1)
+def load_splice_model() -> SpliceModel:
+    """The packaged scorer (read once per process)."""
+    path = resources.files("cleaner").joinpath("data", SPLICE_MODEL_FILE)
+    return splice_model_from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What each unit's features compare it with."""
+
+    title: frozenset[str]
+    word_units: Counter[str]  # in how many units each word is
+    name_units: Counter[str]
+    core: frozenset[str]
+    main_names: frozenset[str]
+    overlap: list[list[float]]
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / (len(a | b) or 1)
+
+
+def article_of(units: Sequence[Unit], title: str | None) -> Article:
     word_units = Counter(s for u in units for s in u.stems)
     name_units = Counter(e for u in units for e in u.entities)
-    result: list[tuple[float, float, int]] = []
-    for unit in units:
-        own = unit.stems
-        shared_words = sum(1 for s in own if s in title_stems or word_units[s] > 1)
-        shared_names = sum(1 for e in unit.entities if e in title_stems or name_units[e] > 1)
-        word_share = shared_words / len(own) if own else 1.0
-        name_share = shared_names / len(unit.entities) if unit.entities else 1.0
-        result.append((word_share, name_share, len(own)))
-    return result
+    return Article(
+        title=frozenset(stems(title or "")),
+        word_units=word_units,
+        name_units=name_units,
+        core=frozenset(s for s, c in word_units.items() if c >= CORE_UNITS),
+        main_names=frozenset(e for e, c in name_units.items() if c >= MAIN_NAME_UNITS),
+        overlap=[[jaccard(a.stems, b.stems) for b in units] for a in units],
+    )
 
 
-def cohesion_z(units: list[Unit]) -> list[float]:
-    """The last entry of :func:`drift`: each unit's mean cohesion, as a z-score against the
-    other units' mean cohesions."""
-    cohesion = cohesion_matrix(units)
-    n = len(units)
-    means = [sum(row) / (n - 1) if n > 1 else 0.0 for row in cohesion]
-    return [_loo_z(m, means[:i] + means[i + 1 :]) for i, m in enumerate(means)]
-
-
-def _loo_z(value: float, others: list[float]) -> float:
-    """(value - mean) / sd of ``others``, 0 when they are too few or all alike."""
+def loo_z(values: list[float], i: int) -> float:
+    """(values[i] - mean) / sd of the other values, 0 when they are too few."""
+    others = values[:i] + values[i + 1 :]
     if len(others) < 2:
         return 0.0
     mean = sum(others) / len(others)
     sd = math.sqrt(sum((x - mean) ** 2 for x in others) / (len(others) - 1))
-    return (value - mean) / max(sd, OFFTOPIC_MIN_SD)
+    return (values[i] - mean) / max(sd, LOO_MIN_SD)
 
 
-def is_offtopic(d: Drift, model: Model) -> bool:
-    """The off-topic rule on one unit's :data:`Drift` (thresholds from the model file)."""
-    word_share, name_share, size, z = d
+def _shared(unit: Unit, art: Article) -> list[str]:
+    """The unit's words found in the title or another unit, sorted (a fixed sum order)."""
+    return sorted(s for s in unit.stems if s in art.title or art.word_units[s] > 1)
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 1.0
+
+
+def _rarity(unit: Unit, shared: list[str], model: SpliceModel) -> tuple[float, float]:
+    """The rarity-weighted share of shared words, and the summed rarity of the others."""
+    everything = sum(model.idf(s) for s in sorted(unit.stems))
+    found = sum(model.idf(s) for s in shared)
+    return _share_f(found, everything), (everything - found) / IDF_NOVEL_SCALE
+
+
+def _share_f(part: float, whole: float) -> float:
+    return part / whole if whole else 1.0
+
+
+def _names(unit: Unit, art: Article) -> tuple[float, float, float, float]:
+    found = sum(1 for e in unit.entities if e in art.title or art.name_units[e] > 1)
     return (
-        size >= model.offtopic_min_stems
-        and word_share < model.offtopic_words
-        and name_share < model.offtopic_entities
-        and z < model.offtopic_z
+        _share(found, len(unit.entities)),
+        float(bool(unit.entities)),
+        math.log1p(len(unit.entities) - found),
+        len(unit.entities & art.main_names) / (len(art.main_names) or 1),
     )
 
 
-def offtopic_units(units: list[Unit], title: str | None, model: Model) -> list[int]:
-    """Units whose vocabulary and names drift from the rest of the article and the title.
-    The cohesion z-score (quadratic in the units) is computed only when some unit passes the
-    cheap tests."""
-    cheap = shares(units, title)
-    if not any(is_offtopic((*share, -math.inf), model) for share in cheap):
-        return []
-    z = cohesion_z(units)
-    return [i for i, share in enumerate(cheap) if is_offtopic((*share, z[i]), model)]
+def _overlaps(art: Article, i: int) -> tuple[float, float, float]:
+    row = [x for j, x in enumerate(art.overlap[i]) if j != i]
+    near = [art.overlap[i][j] for j in (i - 1, i + 1) if 0 <= j < len(art.overlap)]
+    return sum(row) / len(row), max(row), sum(near) / len(near)
 
+
+def _unit_row(i: int, unit: Unit, art: Article, model: SpliceModel) -> list[float]:
+    """Every feature of one unit but the three z-scores (filled in by :func:`splice_features`)."""
+    shared = _shared(unit, art)
+    own = unit.stems
+    name_share, has_names, novel_names, names_carried = _names(unit, art)
+    mean, top, near = _overlaps(art, i)
+    rare_share, rare_novel = _rarity(unit, shared, model)
+    core = art.core
+    title = art.title
+    return [
+        _share(len(shared), len(own)),
+        name_share,
+        has_names,
+        novel_names,
+        _share(sum(1 for s in own if art.word_units[s] >= CORE_UNITS), len(own)),
+        len(own & title) / len(title) if title else 0.0,
+        len(own & title) / len(own) if own else 0.0,
+        float(bool(title)),
+        len(own & core) / (len(core) or 1),
+        names_carried,
+        mean,
+        top,
+        near,
+        0.0,
+        0.0,
+        0.0,
+        math.log1p(len(own)),
+        math.log(len(art.overlap)),
+        math.log1p(len(own) - len(shared)),
+        math.log1p(unit.text.count("\n")),
+        sum(ch.isdigit() for ch in unit.text) / max(1, len(unit.text)),
+        rare_share,
+        rare_novel,
+    ]
+
+
+Z_OF = {  # feature index of each z-score -> the feature it standardises
+    SPLICE_FEATURES.index("mean_overlap_z"): SPLICE_FEATURES.index("mean_overlap"),
+    SPLICE_FEATURES.index("max_overlap_z"): SPLICE_FEATURES.index("max_overlap"),
+    SPLICE_FEATURES.index("word_share_z"): SPLICE_FEATURES.index("word_share"),
+}
+
+
+def splice_features(
+    units: Sequence[Unit], title: str | None, model: SpliceModel
+) -> list[list[float]]:
+    """One row of :data:`SPLICE_FEATURES` per unit (at least two units)."""
+    art = article_of(units, title)
+    rows = [_unit_row(i, u, art, model) for i, u in enumerate(units)]
+    for z, source in Z_OF.items():
+        column = [row[source] for row in rows]
+        for i, row in enumerate(rows):
+            row[z] = loo_z(column, i)
+    return rows
+
+
+def splice_scores(units: Sequence[Unit], title: str | None, model: SpliceModel) -> list[float]:
+    """Each unit's score: higher, the more it reads like a paragraph of another story."""
+    return [
+        model.bias + sum(w * x for w, x in zip(model.weights, row, strict=True))
+        for row in splice_features(units, title, model)
+    ]
+
+
+def offtopic_units(
+    units: Sequence[Unit], title: str | None, model: SpliceModel | None = None
+) -> list[tuple[int, float]]:
+    """The unit (index, score) that most reads like a splice, when its score passes the
+    threshold; at most one per article."""
+    if len(units) < 2:
+        return []
+    model = model or load_splice_model()
+    scores = splice_scores(units, title, model)
+    best = max(range(len(scores)), key=lambda k: (scores[k], -k))
+    return [(best, scores[best])] if scores[best] > model.threshold else []

@@ -44,7 +44,7 @@ from cleaner.order.search import (
     violations,
     z_score,
 )
-from cleaner.order.splices import offtopic_units
+from cleaner.order.splices import SpliceModel, offtopic_units
 
 MIN_UNITS = 3  # with two paragraphs there is no order worth repairing or judging
 # Articles are judged only in the length range the stage is evaluated on (make eval-order: 4-25
@@ -187,14 +187,21 @@ def _result(
     )
 
 
-def repair_order(doc: Document, *, options: Options, model: Model | None = None) -> Document:
+def repair_order(
+    doc: Document,
+    *,
+    options: Options,
+    model: Model | None = None,
+    splice_model: SpliceModel | None = None,
+) -> Document:
     """Judge the kept paragraphs' order, repair it when scrambled, flag off-topic paragraphs.
 
     When the article is judged in order and nothing is dropped, ``doc.blocks`` is returned
     as it is (only ``doc.order`` is set), so an ordered article's output is byte-identical.
     ``doc.order`` is the decision, an :class:`~cleaner.order.result.OrderResult` (the
-    metadata's ``order`` is its JSON). ``model`` defaults to the packaged one (tests pass
-    their own). With ``options.reorder == "always"`` there is no gate (:func:`force`).
+    metadata's ``order`` is its JSON). ``model`` and ``splice_model`` default to the
+    packaged ones (tests pass their own). With ``options.reorder == "always"`` there is no
+    gate (:func:`force`).
     """
     forced = options.reorder == "always"
     groups = paragraphs(doc.blocks)
@@ -209,10 +216,13 @@ def repair_order(doc: Document, *, options: Options, model: Model | None = None)
     units = analyse(texts, doc.title, lexicon=model.lexicon)
     decision = force(units, model) if forced else decide(units, model)
     ordered = [units[i] for i in decision.order]
-    offtopic = offtopic_units(ordered, doc.title, model)
+    flagged = offtopic_units(ordered, doc.title, splice_model)
+    offtopic = [k for k, _ in flagged]
     evidence = list(decision.evidence)
-    for k in offtopic:
-        evidence.append(f"paragraph {k} shares few words and names with the article and title")
+    evidence += [
+        f"paragraph {k} reads like another story (splice score {v:.2f})"
+        for k, v in flagged
+    ]
     result = _result(decision, n=n, offtopic=offtopic, evidence=evidence, forced=forced)
     if not decision.scrambled and not (offtopic and options.drop_offtopic):
         return replace(doc, order=result)

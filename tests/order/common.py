@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
 from cleaner import Options, clean
-from cleaner.order.model import Model, load_model, model_from_json
 from tests.conftest import DATA, FIXTURES
 
 ORDER_DATA = DATA / "order"
@@ -24,16 +21,6 @@ def joined(paras: list[str]) -> str:
 
 def seed_paragraphs() -> list[str]:
     return paragraphs(clean(SEED.read_bytes(), name="seed.txt").text)
-
-
-def strict_offtopic_model() -> Model:
-    """The shipped model with off-topic thresholds that flag any unit sharing under 30% of
-    its words and half its names (to exercise flagging vs dropping on a small synthetic case)."""
-    raw = json.loads(json.dumps(load_model().raw))
-    raw["thresholds"]["offtopic_words"] = 0.3
-    raw["thresholds"]["offtopic_entities"] = 0.5
-    raw["thresholds"]["offtopic_z"] = 0.0
-    return model_from_json(raw)
 
 
 SPLICED = joined(
