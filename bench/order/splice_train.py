@@ -43,6 +43,7 @@ from cleaner.order.features import analyse
 from cleaner.order.splices import (
     SPLICE_FEATURES,
     SpliceModel,
+    jaccard,
     splice_features,
     splice_model_from_json,
 )
@@ -75,10 +76,6 @@ class Example:
 def document_frequency(articles: Sequence[Article]) -> dict[str, int]:
     counts = Counter(s for a in articles for s in set(stems(" ".join(a.paragraphs))))
     return {s: c for s, c in sorted(counts.items()) if c >= DF_MIN}
-
-
-def jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / (len(a | b) or 1)
 
 
 def nearest(articles: Sequence[Article], k: int) -> list[list[int]]:

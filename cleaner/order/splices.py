@@ -19,6 +19,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -105,7 +106,7 @@ class Article:
     overlap: list[list[float]]
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     return len(a & b) / (len(a | b) or 1)
 
 
@@ -137,7 +138,8 @@ def _shared(unit: Unit, art: Article) -> list[str]:
     return sorted(s for s in unit.stems if s in art.title or art.word_units[s] > 1)
 
 
-def _share(part: int, whole: int) -> float:
+def _share(part: float, whole: float) -> float:
+    """``part / whole``, 1 for an empty whole (nothing to find is nothing missing)."""
     return part / whole if whole else 1.0
 
 
@@ -145,11 +147,7 @@ def _rarity(unit: Unit, shared: list[str], model: SpliceModel) -> tuple[float, f
     """The rarity-weighted share of shared words, and the summed rarity of the others."""
     everything = sum(model.idf(s) for s in sorted(unit.stems))
     found = sum(model.idf(s) for s in shared)
-    return _share_f(found, everything), (everything - found) / IDF_NOVEL_SCALE
-
-
-def _share_f(part: float, whole: float) -> float:
-    return part / whole if whole else 1.0
+    return _share(found, everything), (everything - found) / IDF_NOVEL_SCALE
 
 
 def _names(unit: Unit, art: Article) -> tuple[float, float, float, float]:

@@ -72,6 +72,16 @@ class Decision:
     evidence: list[str]
 
 
+def _judged(units: list[Unit], model: Model) -> tuple[list[list[float]], float, list[str]]:
+    """The model's log-odds matrix, its z-score for the given order, and the evidence lines
+    every decision starts from."""
+    matrix = logit_matrix(units, model)
+    z = round(z_score(matrix), 3)
+    evidence = hard_evidence(units) + soft_evidence(units)
+    evidence.append(f"model agreement with the given order z = {z:.2f} (gate {model.gate:.2f})")
+    return matrix, z, evidence
+
+
 def decide(units: list[Unit], model: Model) -> Decision:
     """Gate and search on analysed units; ``order`` is the identity when not scrambled.
 
@@ -81,12 +91,8 @@ def decide(units: list[Unit], model: Model) -> Decision:
     without it, the order is repaired only when the model finds the given order far worse than
     chance (``z`` below the calibrated gate).
     """
-    n = len(units)
-    identity = list(range(n))
-    matrix = logit_matrix(units, model)
-    z = round(z_score(matrix), 3)
-    evidence = hard_evidence(units) + soft_evidence(units)
-    evidence.append(f"model agreement with the given order z = {z:.2f} (gate {model.gate:.2f})")
+    identity = list(range(len(units)))
+    matrix, z, evidence = _judged(units, model)
     order = identity
     wire = wire_dateline(units)
     if wire:
@@ -119,10 +125,8 @@ def force(units: list[Unit], model: Model) -> Decision:
     """``--reorder always``: no gate. The model's best global order (:func:`global_order`),
     then the fewest single-paragraph moves towards every introduction first
     (:func:`resolve`, the hard evidence); ``scrambled`` when that differs from the input."""
-    matrix = logit_matrix(units, model)
-    z = round(z_score(matrix), 3)
-    evidence = [FORCED_EVIDENCE, *hard_evidence(units), *soft_evidence(units)]
-    evidence.append(f"model agreement with the given order z = {z:.2f} (gate {model.gate:.2f})")
+    matrix, z, evidence = _judged(units, model)
+    evidence.insert(0, FORCED_EVIDENCE)
     gain, order = global_order(Scorer(matrix, cohesion_matrix(units), model.cohesion))
     evidence.append(f"global re-order (gain {gain:.1f} log-odds)")
     pairs = introductions(units)
@@ -242,8 +246,6 @@ def _drop_paragraphs(blocks: tuple[Block, ...], targets: list[int]) -> tuple[Blo
         else b
         for b in blocks
     )
-
-
 
 
 def describe(order: OrderResult | None) -> list[str]:
