@@ -19,7 +19,7 @@ help:
 	@echo "make eval    set up, then score cleaner and baselines on ../shared/data"
 	@echo "make gate    the quality gate alone (pinned subset, floors), with its table"
 	@echo "make eval-order   score the order stage on shuffled held-out gold articles"
-	@echo "make train-order  re-train the order model (cleaner/data/order_model.json)"
+	@echo "make train-order  re-train the order model and the splice scorer (cleaner/data/order_model.json, splice_model.json)"
 	@echo "make train-noise  re-train the text-mode line model (cleaner/data/text_model.json)"
 	@echo "make bench   whole-run speed against trafilatura (CPU and wall, interleaved), big pages, memory (~30 min)"
 
