@@ -159,10 +159,11 @@ def ends_with_full_stop(line: str) -> bool:
     return line.rstrip().endswith(_FULL_STOP_TUPLE)
 
 
-# Where a paragraph breaks into sentences: a stop, at most one closing quote or bracket, space,
-# then a capital or digit (after at most one opening quote or bracket).
+# Where a paragraph breaks into sentences: a stop, at most one closing quote or bracket (part
+# of the sentence it closes), space, then a capital or digit (after at most one opening quote
+# or bracket).
 SENTENCE_BREAK = re.compile(
-    rf"(?<=[{re.escape(STOPS)}])[\"”’»)]?\s+(?=[\"“„«‘(]?[A-ZÀ-ÞА-Я0-9])"
+    rf"(?<=[{re.escape(STOPS)}])([\"”’»)]?)\s+(?=[\"“„«‘(]?[A-ZÀ-ÞА-Я0-9])"
 )
 # Abbreviations that end with a dot but do not end a sentence (checked before splitting).
 ABBREVIATION = re.compile(
@@ -171,20 +172,35 @@ ABBREVIATION = re.compile(
 )
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences at end punctuation followed by a capital, never after a
-    known abbreviation or an initial. The pieces joined by one space give ``text`` back when the
-    paragraph has single spaces (the extractor normalises runs of spaces)."""
-    pieces: list[str] = []
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of a paragraph is: ``(start, end)`` offsets into ``text``, without
+    the spaces between sentences. A break is end punctuation (and a closing quote) followed by a
+    capital, never after a known abbreviation or an initial."""
+    spans: list[tuple[int, int]] = []
     start = 0
     for match in SENTENCE_BREAK.finditer(text):
-        candidate = text[start : match.start()].rstrip()
-        if ABBREVIATION.search(candidate):
+        end = match.end(1)
+        if ABBREVIATION.search(text[start : match.start()].rstrip()):
             continue
-        pieces.append(candidate)
+        spans.append((start, end))
         start = match.end()
-    pieces.append(text[start:].strip())
-    return [p for p in pieces if p]
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in (_trimmed(text, a, b) for a, b in spans) if b > a]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a paragraph (:func:`sentence_spans`). Joined by one space they give
+    ``text`` back when the paragraph has single spaces (the extractor normalises runs of
+    spaces)."""
+    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 # --- function words ---------------------------------------------------------------------------

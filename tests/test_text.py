@@ -12,6 +12,7 @@ from cleaner.text import (
     ends_sentence,
     ends_with_full_stop,
     normalise_line,
+    sentence_spans,
     similarity,
     split_sentences,
     stems,
@@ -58,6 +59,9 @@ def test_split_sentences() -> None:
         "It was 5 p.m.",
         "Then rain.",
     ]
+    # a closing quote belongs to the sentence it closes; the spans leave out the space between
+    assert split_sentences('He said "no." Then she left.') == ['He said "no."', "Then she left."]
+    assert sentence_spans('He said "no."  Then she left. ') == [(0, 13), (15, 29)]
 
 
 def test_stopwords_and_stems() -> None:

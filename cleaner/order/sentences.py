@@ -1,0 +1,264 @@
+"""Sentence splices: a sentence of another story pasted inside a paragraph.
+
+Content farms splice at the sentence level too: one sentence of another story added to the end
+(or the middle) of a real paragraph, where the paragraph scorer (:mod:`cleaner.order.splices`)
+cannot see it, since the rest of the paragraph is on topic. Every sentence of a paragraph of two
+or more sentences is a candidate. A learned scorer (:data:`SENTENCE_FEATURES`, weights in
+``cleaner/data/sentence_model.json``, trained by ``python -m bench.order.sentence_train``)
+rates each one by how little of it the rest of the article accounts for: the share of its words
+and names found in the title or another sentence (plain and weighted by rarity), in its own
+paragraph and in the other paragraphs, each also as a leave-one-out z-score against the
+article's other sentences, its size and place in the paragraph, and how it opens. Like the
+paragraph scorer, it is a conditional logit (which sentence of this article, if any, came from
+elsewhere), its threshold is calibrated so that at most 2% of the in-order training articles get
+a flag, and at most one sentence per article is flagged.
+
+The features count words rather than compare every pair of sentences, so the cost grows with the
+article's length, not its square.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from cleaner.order.features import CONNECTIVE_OPENERS, PRONOUN_OPENERS, Unit, analyse, opener
+from cleaner.order.splices import jaccard, loo_z
+from cleaner.text import sentence_spans, stems
+
+SENTENCE_MODEL_FILE = "sentence_model.json"
+MIN_SENTENCES = 2  # a one-sentence paragraph is the paragraph scorer's to judge
+CORE_PARAS = 2  # a word in this many paragraphs is the article's vocabulary
+IDF_NOVEL_SCALE = 10.0  # the summed rarity of unshared words, in units of this
+
+SENTENCE_FEATURES = (
+    "word_share",  # share of its content words found in the title or another sentence
+    "para_share",  # ... in another sentence of its own paragraph
+    "rest_share",  # ... in another paragraph or the title
+    "core_share",  # ... that are in CORE_PARAS paragraphs or more
+    "name_share",  # share of its names found elsewhere (1 when it has none)
+    "has_names",
+    "novel_names",  # log(1 + names found nowhere else)
+    "title_share",  # share of its words in the title
+    "rare_share",  # word_share with each word weighted by its rarity (IDF)
+    "rare_novel",  # summed rarity of the words found nowhere else
+    "word_share_z",  # leave-one-out z-scores over the article's sentences
+    "rest_share_z",
+    "rare_share_z",
+    "size",  # log(1 + content words)
+    "para_size",  # log(sentences in its paragraph)
+    "article_size",  # log(sentences in the article)
+    "first",  # opens its paragraph
+    "last",  # ends its paragraph
+    "connective",  # opens with a connective ("But", "Meanwhile")
+    "pronoun",  # opens with a pronoun ("He", "This")
+    "digits",  # share of digits among its characters
+    "neighbour_overlap",  # mean word overlap (Jaccard) with the sentences before and after it
+    "neighbour_overlap_z",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceModel:
+    """The shipped scorer: one weight per feature, the threshold, word document counts."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    df: Mapping[str, int]
+    docs: int
+
+    def idf(self, stem: str) -> float:
+        return math.log((self.docs + 1) / (self.df.get(stem, 0) + 1))
+
+
+def sentence_model_from_json(data: dict[str, Any]) -> SentenceModel:
+    if tuple(data["features"]) != SENTENCE_FEATURES:
+        raise ValueError("sentence model was trained with other features; run make train-order")
+    return SentenceModel(
+        weights=tuple(float(data["weights"][name]) for name in SENTENCE_FEATURES),
+        bias=float(data["bias"]),
+        threshold=float(data["threshold"]),
+        df={k: int(v) for k, v in data["df"].items()},
+        docs=int(data["docs"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_sentence_model() -> SentenceModel:
+    """The packaged scorer (read once per process)."""
+    path = resources.files("cleaner").joinpath("data", SENTENCE_MODEL_FILE)
+    return sentence_model_from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a paragraph: where it is (paragraph, line of it, character span)."""
+
+    para: int
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+def sentences_of(paragraphs: Sequence[Sequence[str]]) -> list[Sentence]:
+    """Every sentence of every line of every paragraph, in order."""
+    return [
+        Sentence(p, k, a, b, line[a:b])
+        for p, lines in enumerate(paragraphs)
+        for k, line in enumerate(lines)
+        for a, b in sentence_spans(line)
+    ]
+
+
+def candidates(sentences: Sequence[Sentence]) -> list[int]:
+    """The sentences of paragraphs of :data:`MIN_SENTENCES` or more."""
+    per_para = Counter(s.para for s in sentences)
+    return [k for k, s in enumerate(sentences) if per_para[s.para] >= MIN_SENTENCES]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a sentence's features compare it with: per word, the sentences and paragraphs
+    that have it."""
+
+    title: frozenset[str]
+    word_sentences: Counter[str]
+    name_sentences: Counter[str]
+    word_paras: Mapping[str, Counter[int]]
+    per_para: Counter[int]
+
+
+def context_of(sentences: Sequence[Sentence], units: Sequence[Unit], title: str | None) -> Context:
+    word_paras: dict[str, Counter[int]] = {}
+    for s, u in zip(sentences, units, strict=True):
+        for stem in u.stems:
+            word_paras.setdefault(stem, Counter())[s.para] += 1
+    return Context(
+        title=frozenset(stems(title or "")),
+        word_sentences=Counter(x for u in units for x in u.stems),
+        name_sentences=Counter(e for u in units for e in u.entities),
+        word_paras=word_paras,
+        per_para=Counter(s.para for s in sentences),
+    )
+
+
+def _share(part: float, whole: float) -> float:
+    """``part / whole``, 1 for an empty whole (nothing to find is nothing missing)."""
+    return part / whole if whole else 1.0
+
+
+def _places(stem: str, para: int, ctx: Context) -> tuple[bool, bool, bool]:
+    """Is the word elsewhere at all, in another sentence of its paragraph, in another
+    paragraph or the title?"""
+    paras = ctx.word_paras[stem]
+    in_title = stem in ctx.title
+    return (
+        in_title or ctx.word_sentences[stem] > 1,
+        paras[para] > 1,
+        in_title or len(paras) > 1,
+    )
+
+
+def _word_shares(s: Sentence, unit: Unit, ctx: Context, model: SentenceModel) -> list[float]:
+    own = sorted(unit.stems)
+    places = [_places(x, s.para, ctx) for x in own]
+    everything = math.fsum(model.idf(x) for x in own)
+    found = math.fsum(model.idf(x) for x, p in zip(own, places, strict=True) if p[0])
+    return [
+        _share(sum(p[0] for p in places), len(own)),
+        _share(sum(p[1] for p in places), len(own)),
+        _share(sum(p[2] for p in places), len(own)),
+        _share(sum(len(ctx.word_paras[x]) >= CORE_PARAS for x in own), len(own)),
+        *_names(unit, ctx),
+        len(unit.stems & ctx.title) / len(own) if own else 0.0,
+        _share(found, everything),
+        (everything - found) / IDF_NOVEL_SCALE,
+    ]
+
+
+def _names(unit: Unit, ctx: Context) -> tuple[float, float, float]:
+    found = sum(1 for e in unit.entities if ctx.name_sentences[e] > 1)
+    return (
+        _share(found, len(unit.entities)),
+        float(bool(unit.entities)),
+        math.log1p(len(unit.entities) - found),
+    )
+
+
+def _shape(k: int, sentences: Sequence[Sentence], unit: Unit, ctx: Context) -> list[float]:
+    s = sentences[k]
+    first = opener(s.text)
+    return [
+        math.log1p(len(unit.stems)),
+        math.log(ctx.per_para[s.para]),
+        math.log(len(sentences)),
+        float(k == 0 or sentences[k - 1].para != s.para),
+        float(k + 1 == len(sentences) or sentences[k + 1].para != s.para),
+        float(first in CONNECTIVE_OPENERS),
+        float(first in PRONOUN_OPENERS),
+        sum(ch.isdigit() for ch in s.text) / max(1, len(s.text)),
+    ]
+
+
+Z_OF = {  # feature index of each z-score -> the feature it standardises
+    SENTENCE_FEATURES.index("word_share_z"): SENTENCE_FEATURES.index("word_share"),
+    SENTENCE_FEATURES.index("rest_share_z"): SENTENCE_FEATURES.index("rest_share"),
+    SENTENCE_FEATURES.index("rare_share_z"): SENTENCE_FEATURES.index("rare_share"),
+    SENTENCE_FEATURES.index("neighbour_overlap_z"): SENTENCE_FEATURES.index("neighbour_overlap"),
+}
+
+
+def _neighbour_overlap(k: int, units: Sequence[Unit]) -> float:
+    near = [jaccard(units[k].stems, units[j].stems) for j in (k - 1, k + 1) if 0 <= j < len(units)]
+    return sum(near) / len(near) if near else 0.0
+
+
+def sentence_features(
+    sentences: Sequence[Sentence], title: str | None, model: SentenceModel
+) -> list[list[float]]:
+    """One row of :data:`SENTENCE_FEATURES` per sentence (z-scores over all of them)."""
+    units = analyse([s.text for s in sentences], title)
+    ctx = context_of(sentences, units, title)
+    rows = [
+        [
+            *_word_shares(s, u, ctx, model),
+            *(0.0, 0.0, 0.0),
+            *_shape(k, sentences, u, ctx),
+            _neighbour_overlap(k, units),
+            0.0,
+        ]
+        for k, (s, u) in enumerate(zip(sentences, units, strict=True))
+    ]
+    for z, source in Z_OF.items():
+        column = [row[source] for row in rows]
+        for i, row in enumerate(rows):
+            row[z] = loo_z(column, i)
+    return rows
+
+
+def score(model: SentenceModel, row: Sequence[float]) -> float:
+    return model.bias + math.fsum(w * x for w, x in zip(model.weights, row, strict=True))
+
+
+def offtopic_sentence(
+    paragraphs: Sequence[Sequence[str]], title: str | None, model: SentenceModel | None = None
+) -> tuple[Sentence, float] | None:
+    """The candidate sentence that most reads like a splice, with its score, when the score
+    passes the threshold; ``paragraphs`` are the article's paragraphs as lists of lines."""
+    sentences = sentences_of(paragraphs)
+    chosen = candidates(sentences)
+    if not chosen:
+        return None
+    model = model or load_sentence_model()
+    rows = sentence_features(sentences, title, model)
+    best = max(chosen, key=lambda k: (score(model, rows[k]), -k))
+    value = score(model, rows[best])
+    return (sentences[best], value) if value > model.threshold else None

@@ -1,0 +1,103 @@
+"""Sentence splices: where sentences are, which are candidates, the scorer, the shipped file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaner.order.sentences import (
+    SENTENCE_FEATURES,
+    SENTENCE_MODEL_FILE,
+    candidates,
+    load_sentence_model,
+    offtopic_sentence,
+    sentence_features,
+    sentence_model_from_json,
+    sentences_of,
+)
+from tests.order.common import GOLD, paragraphs
+
+TITLE = "Springfield council doubles parks budget"
+HYNIX = (
+    "Quarterly semiconductor revenues at Hynix rebounded sharply as memory prices climbed "
+    "across Asian foundries."
+)
+PARKS = [
+    "The city council of Springfield approved the new budget for parks on Tuesday, after months "
+    "of debate about playgrounds and public gardens. The vote was seven to two.",
+    "The budget for parks doubles spending on playgrounds and gardens over five years, the "
+    "council said. Most of the money goes to playgrounds.",
+    "Council members said the parks budget would also pay for new gardens and for repairs to "
+    "playgrounds damaged last winter. Work on the gardens starts in spring.",
+    "Residents who spoke at the council meeting asked for more benches in the parks. The council "
+    "said the budget leaves room for benches and lighting.",
+]
+
+
+def spliced_parks() -> list[list[str]]:
+    second = PARKS[1].replace(" Most", f" {HYNIX} Most")
+    return [[p] for p in (PARKS[0], second, *PARKS[2:])]
+
+
+def test_sentences_know_their_paragraph_line_and_span() -> None:
+    found = sentences_of([["One here. Two here."], ["Three.", "Four is \"quoted.\" Five."]])
+    assert [(s.para, s.line, s.text) for s in found] == [
+        (0, 0, "One here."),
+        (0, 0, "Two here."),
+        (1, 0, "Three."),
+        (1, 1, 'Four is "quoted."'),
+        (1, 1, "Five."),
+    ]
+    assert [(s.start, s.end) for s in found[:2]] == [(0, 9), (10, 19)]
+
+
+def test_one_sentence_paragraphs_are_no_candidates() -> None:
+    found = sentences_of([["Alone here."], ["First one. Second one."], ["Also alone."]])
+    assert candidates(found) == [1, 2]
+
+
+def test_the_sentence_of_another_story_is_flagged() -> None:
+    flagged = offtopic_sentence(spliced_parks(), TITLE)
+    assert flagged is not None
+    sentence, value = flagged
+    assert (sentence.para, sentence.text) == (1, HYNIX)
+    assert value > load_sentence_model().threshold
+
+
+# must stay unchanged: the same article without the splice, and articles without candidates
+@pytest.mark.parametrize(
+    "paras",
+    [
+        [[p] for p in PARKS],
+        [["A single sentence here."], ["Another single sentence."]],
+        [],
+    ],
+    ids=["parks-in-order", "no-candidates", "empty"],
+)
+def test_nothing_is_flagged_in_order(paras: list[list[str]]) -> None:
+    assert offtopic_sentence(paras, TITLE) is None
+
+
+@pytest.mark.parametrize("path", GOLD, ids=[p.stem for p in GOLD])
+def test_gold_article_has_no_sentence_flagged(path: Path) -> None:
+    paras = [p.split("\n") for p in paragraphs(path.read_text(encoding="utf-8"))]
+    assert offtopic_sentence(paras, None) is None
+
+
+def test_shipped_model_matches_the_code() -> None:
+    path = Path(__file__).resolve().parents[2] / "cleaner" / "data" / SENTENCE_MODEL_FILE
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert tuple(data["features"]) == SENTENCE_FEATURES
+    assert 0 < data["training"]["false_flag_rate"] <= 0.02
+    model = sentence_model_from_json(data)
+    assert model == load_sentence_model()
+    rows = sentence_features(sentences_of(spliced_parks()), TITLE, model)
+    assert all(len(row) == len(SENTENCE_FEATURES) for row in rows)
+
+
+def test_a_model_of_other_features_is_refused() -> None:
+    data = {"features": ["word_share"], "weights": {}, "bias": 0, "threshold": 0, "df": {}}
+    with pytest.raises(ValueError, match="other features"):
+        sentence_model_from_json(data | {"docs": 1})
