@@ -19,7 +19,9 @@ class OrderResult:
     ``score`` (the model's z-score for the given order: about 0 for a random order, higher the
     more the model agrees with it), ``permutation`` (input paragraph index for each output
     paragraph, ``None`` when unchanged), ``unit`` (``"paragraph"``), ``units`` (paragraphs
-    judged), ``offtopic`` (output positions of flagged paragraphs) and ``evidence`` (lines for
+    judged), ``offtopic`` (output positions of flagged paragraphs), ``offtopic_sentences``
+    (flagged sentences inside a paragraph: its output position and the sentence's number in it,
+    both from 0) and ``evidence`` (lines for
     ``explain``, see :func:`cleaner.order.stage.describe`). ``forced``: made by ``--reorder
     always`` (not a key of the JSON, whose keys stay fixed: its evidence says so first).
     """
@@ -33,6 +35,7 @@ class OrderResult:
     offtopic: tuple[int, ...]
     evidence: tuple[str, ...]
     forced: bool = False
+    offtopic_sentences: tuple[tuple[int, int], ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """The metadata's ``order`` object: these keys, lists for the tuples."""
@@ -44,5 +47,6 @@ class OrderResult:
             "unit": self.unit,
             "units": self.units,
             "offtopic": list(self.offtopic),
+            "offtopic_sentences": [list(pair) for pair in self.offtopic_sentences],
             "evidence": list(self.evidence),
         }

@@ -22,17 +22,19 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from cleaner.document import Block
 from cleaner.order.features import CONNECTIVE_OPENERS, PRONOUN_OPENERS, Unit, analyse, opener
 from cleaner.order.splices import jaccard, loo_z
 from cleaner.text import sentence_spans, stems
 
 SENTENCE_MODEL_FILE = "sentence_model.json"
+DROP_REASON = "off-topic sentence: shares few words and names with the article"
 MIN_SENTENCES = 2  # a one-sentence paragraph is the paragraph scorer's to judge
 CORE_PARAS = 2  # a word in this many paragraphs is the article's vocabulary
 IDF_NOVEL_SCALE = 10.0  # the summed rarity of unshared words, in units of this
@@ -99,9 +101,11 @@ def load_sentence_model() -> SentenceModel:
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence of a paragraph: where it is (paragraph, line of it, character span)."""
+    """One sentence of a paragraph: where it is (paragraph, its number in the paragraph, line of
+    the paragraph, character span in the line)."""
 
     para: int
+    number: int
     line: int
     start: int
     end: int
@@ -110,12 +114,11 @@ class Sentence:
 
 def sentences_of(paragraphs: Sequence[Sequence[str]]) -> list[Sentence]:
     """Every sentence of every line of every paragraph, in order."""
-    return [
-        Sentence(p, k, a, b, line[a:b])
-        for p, lines in enumerate(paragraphs)
-        for k, line in enumerate(lines)
-        for a, b in sentence_spans(line)
-    ]
+    found: list[Sentence] = []
+    for p, lines in enumerate(paragraphs):
+        spans = [(k, a, b) for k, line in enumerate(lines) for a, b in sentence_spans(line)]
+        found += [Sentence(p, n, k, a, b, lines[k][a:b]) for n, (k, a, b) in enumerate(spans)]
+    return found
 
 
 def candidates(sentences: Sequence[Sentence]) -> list[int]:
@@ -262,3 +265,30 @@ def offtopic_sentence(
     best = max(chosen, key=lambda k: (score(model, rows[k]), -k))
     value = score(model, rows[best])
     return (sentences[best], value) if value > model.threshold else None
+
+
+def flag_sentence(
+    groups: Sequence[Sequence[Block]],
+    title: str | None,
+    *,
+    skip: Collection[int] = (),
+    model: SentenceModel | None = None,
+) -> tuple[Sentence, float] | None:
+    """:func:`offtopic_sentence` over paragraphs of kept blocks (a block is a line), leaving
+    out the paragraphs in ``skip`` (those flagged whole)."""
+    paragraphs = [[] if k in skip else [b.text for b in g] for k, g in enumerate(groups)]
+    return offtopic_sentence(paragraphs, title, model)
+
+
+def split_out(block: Block, sentence: Sentence) -> list[Block]:
+    """``block`` as its pieces: the text before the sentence, the sentence dropped with
+    :data:`DROP_REASON`, the text after it, the later pieces glued to the earlier ones by a
+    space, so the rest of the line renders as it was, without the sentence."""
+    before = block.text[: sentence.start].rstrip()
+    after = block.text[sentence.end :].lstrip()
+    glue = " " if before else block.glue
+    pieces = [replace(block, text=before)] if before else []
+    pieces.append(replace(block, text=sentence.text, glue=glue).drop(DROP_REASON))
+    if after:
+        pieces.append(replace(block, text=after, glue=glue))
+    return pieces

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.document import Block, render_text
 from cleaner.order.sentences import (
+    DROP_REASON,
     SENTENCE_FEATURES,
     SENTENCE_MODEL_FILE,
     candidates,
@@ -16,6 +18,7 @@ from cleaner.order.sentences import (
     sentence_features,
     sentence_model_from_json,
     sentences_of,
+    split_out,
 )
 from tests.order.common import GOLD, paragraphs
 
@@ -101,3 +104,33 @@ def test_a_model_of_other_features_is_refused() -> None:
     data = {"features": ["word_share"], "weights": {}, "bias": 0, "threshold": 0, "df": {}}
     with pytest.raises(ValueError, match="other features"):
         sentence_model_from_json(data | {"docs": 1})
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "rendered"),
+    [
+        ("One here. Two here. Three here.", "Two here.", "One here. Three here."),
+        ("One here. Two here.", "One here.", "Two here."),
+        ("One here. Two here.", "Two here.", "One here."),
+        ("Only one here.", "Only one here.", ""),
+    ],
+    ids=["middle", "first", "last", "whole-line"],
+)
+def test_split_out_drops_the_sentence_and_keeps_the_rest(
+    text: str, target: str, rendered: str
+) -> None:
+    block = Block(index=3, text=text, para=1)
+    sentence = next(s for s in sentences_of([[text]]) if s.text == target)
+    pieces = split_out(block, sentence)
+    assert render_text([b for b in pieces if b.keep]) == (rendered + "\n" if rendered else "")
+    dropped = [b for b in pieces if not b.keep]
+    assert [(b.text, b.reason, b.index) for b in dropped] == [(target, DROP_REASON, 3)]
+    assert {b.para for b in pieces} == {1}
+
+
+def test_split_out_keeps_a_line_on_its_own_line() -> None:
+    first = Block(index=0, text="A first line.", para=0)
+    line = Block(index=1, text="Gone here. Kept here.", para=0)
+    sentence = sentences_of([["Gone here. Kept here."]])[0]
+    kept = [first, *(b for b in split_out(line, sentence) if b.keep)]
+    assert render_text(kept) == "A first line.\nKept here.\n"
