@@ -15,7 +15,9 @@ only when it gains :data:`GLOBAL_MARGIN` times more. The model is weak on its ow
 held-out pairs right), so this gate seldom fires: in-order web articles whose paragraphs carry
 no order cues score like shuffled ones, and they must stay untouched. An article judged in
 order keeps its blocks untouched, so its text is byte-identical. Off-topic paragraphs are
-flagged (or dropped) by :mod:`cleaner.order.splices`.
+flagged (or dropped) by :mod:`cleaner.order.splices`, off-topic sentences inside a paragraph by
+:mod:`cleaner.order.sentences` (a dropped sentence's block is split in pieces: the sentence is a
+dropped block of its own, the rest stays on its line).
 
 **Block order after the stage.** ``doc.blocks`` is rewritten so that the kept paragraphs appear
 in output order; every dropped block travels with the kept paragraph it followed in the input
@@ -44,6 +46,7 @@ from cleaner.order.search import (
     violations,
     z_score,
 )
+from cleaner.order.sentences import Sentence, SentenceModel, flag_sentence, split_out
 from cleaner.order.splices import SpliceModel, offtopic_units
 
 MIN_UNITS = 3  # with two paragraphs there is no order worth repairing or judging
@@ -169,15 +172,51 @@ def _reordered(doc: Document, order: list[int]) -> tuple[Block, ...]:
     return tuple(head + [b for i in order for b in segments[i]])
 
 
+@dataclass(frozen=True, slots=True)
+class Splices:
+    """What the splice scorers flagged in the output order: whole paragraphs, and at most one
+    sentence inside another paragraph (with the block it is in), and their evidence lines."""
+
+    paragraphs: list[int]
+    sentence: Sentence | None
+    block: Block | None
+    evidence: list[str]
+
+
+def find_splices(
+    groups: list[list[Block]],
+    units: list[Unit],
+    title: str | None,
+    *,
+    model: SpliceModel | None = None,
+    sentence_model: SentenceModel | None = None,
+) -> Splices:
+    """Run both scorers on the paragraphs in output order (``groups`` and ``units`` are in it)."""
+    flagged = offtopic_units(units, title, model)
+    paras = [k for k, _ in flagged]
+    lines = [f"paragraph {k} reads like another story (splice score {v:.2f})" for k, v in flagged]
+    found = flag_sentence(groups, title, skip=paras, model=sentence_model)
+    if found is None:
+        return Splices(paras, None, None, lines)
+    sentence, value = found
+    lines.append(
+        f"sentence {sentence.number} of paragraph {sentence.para} reads like another story "
+        f"(splice score {value:.2f})"
+    )
+    return Splices(paras, sentence, groups[sentence.para][sentence.line], lines)
+
+
 def _result(
     decision: Decision | None,
     *,
     n: int,
-    offtopic: list[int],
+    splices: Splices | None = None,
     evidence: list[str],
     forced: bool = False,
 ) -> OrderResult:
     changed = decision is not None and decision.scrambled
+    found = splices or Splices([], None, None, [])
+    sentence = found.sentence
     return OrderResult(
         scrambled=changed,
         score=decision.score if decision else 0.0,
@@ -185,9 +224,11 @@ def _result(
         permutation=tuple(decision.order) if decision and changed else None,
         unit="paragraph",
         units=n,
-        offtopic=tuple(offtopic),
-        evidence=tuple(evidence[:EVIDENCE_LIMIT]),
+        offtopic=tuple(found.paragraphs),
+        # the splice lines come after the cut, so a long list of order evidence cannot hide them
+        evidence=(*evidence[:EVIDENCE_LIMIT], *found.evidence),
         forced=forced,
+        offtopic_sentences=((sentence.para, sentence.number),) if sentence else (),
     )
 
 
@@ -197,15 +238,17 @@ def repair_order(
     options: Options,
     model: Model | None = None,
     splice_model: SpliceModel | None = None,
+    sentence_model: SentenceModel | None = None,
 ) -> Document:
-    """Judge the kept paragraphs' order, repair it when scrambled, flag off-topic paragraphs.
+    """Judge the kept paragraphs' order, repair it when scrambled, flag off-topic paragraphs
+    and sentences.
 
     When the article is judged in order and nothing is dropped, ``doc.blocks`` is returned
     as it is (only ``doc.order`` is set), so an ordered article's output is byte-identical.
     ``doc.order`` is the decision, an :class:`~cleaner.order.result.OrderResult` (the
-    metadata's ``order`` is its JSON). ``model`` and ``splice_model`` default to the
-    packaged ones (tests pass their own). With ``options.reorder == "always"`` there is no
-    gate (:func:`force`).
+    metadata's ``order`` is its JSON). ``model``, ``splice_model`` and ``sentence_model``
+    default to the packaged ones (tests pass their own). With ``options.reorder == "always"``
+    there is no gate (:func:`force`).
     """
     forced = options.reorder == "always"
     groups = paragraphs(doc.blocks)
@@ -213,27 +256,36 @@ def repair_order(
     top = ALWAYS_MAX_UNITS if forced else MAX_UNITS
     if n < MIN_UNITS or n > top:
         reason = f"{n} paragraph(s): order not judged (needs {MIN_UNITS}-{top})"
-        result = _result(None, n=n, offtopic=[], evidence=[reason], forced=forced)
-        return replace(doc, order=result)
+        return replace(doc, order=_result(None, n=n, evidence=[reason], forced=forced))
     model = model or load_model()
     texts = ["\n".join(b.text for b in g) for g in groups]
     units = analyse(texts, doc.title, lexicon=model.lexicon)
     decision = force(units, model) if forced else decide(units, model)
-    ordered = [units[i] for i in decision.order]
-    flagged = offtopic_units(ordered, doc.title, splice_model)
-    offtopic = [k for k, _ in flagged]
-    evidence = list(decision.evidence)
-    evidence += [
-        f"paragraph {k} reads like another story (splice score {v:.2f})"
-        for k, v in flagged
-    ]
-    result = _result(decision, n=n, offtopic=offtopic, evidence=evidence, forced=forced)
-    if not decision.scrambled and not (offtopic and options.drop_offtopic):
+    splices = find_splices(
+        [groups[i] for i in decision.order],
+        [units[i] for i in decision.order],
+        doc.title,
+        model=splice_model,
+        sentence_model=sentence_model,
+    )
+    result = _result(
+        decision, n=n, splices=splices, evidence=list(decision.evidence), forced=forced
+    )
+    drop = options.drop_offtopic and bool(splices.paragraphs or splices.sentence)
+    if not decision.scrambled and not drop:
         return replace(doc, order=result)
     blocks = _reordered(doc, decision.order) if decision.scrambled else doc.blocks
-    if offtopic and options.drop_offtopic:
-        blocks = _drop_paragraphs(blocks, offtopic)
+    if drop:
+        blocks = _drop_splices(blocks, splices)
     return replace(doc, blocks=blocks, order=result)
+
+
+def _drop_splices(blocks: tuple[Block, ...], splices: Splices) -> tuple[Block, ...]:
+    """Drop the flagged sentence (first: the paragraph positions do not move) and paragraphs."""
+    sentence, target = splices.sentence, splices.block
+    if sentence is not None and target is not None:
+        blocks = tuple(p for b in blocks for p in (split_out(b, sentence) if b == target else [b]))
+    return _drop_paragraphs(blocks, splices.paragraphs) if splices.paragraphs else blocks
 
 
 def _drop_paragraphs(blocks: tuple[Block, ...], targets: list[int]) -> tuple[Block, ...]:
@@ -265,6 +317,11 @@ def describe(order: OrderResult | None) -> list[str]:
         lines.append(
             "  off-topic paragraphs (output positions): "
             + " ".join(str(i) for i in order.offtopic)
+        )
+    if order.offtopic_sentences:
+        lines.append(
+            "  off-topic sentences (paragraph.sentence): "
+            + " ".join(f"{p}.{k}" for p, k in order.offtopic_sentences)
         )
     lines.extend(f"  - {line}" for line in order.evidence)
     return lines

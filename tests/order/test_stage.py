@@ -23,7 +23,7 @@ from tests.order.common import (
 )
 
 ORDER_KEYS = {"scrambled", "score", "changed", "permutation", "unit", "units", "offtopic",
-              "evidence"}  # fmt: skip
+              "offtopic_sentences", "evidence"}  # fmt: skip
 
 
 def test_gold_examples_present() -> None:
@@ -53,6 +53,7 @@ def test_metadata_schema() -> None:
     assert order["unit"] in ("paragraph", "sentence")
     assert sorted(order["permutation"]) == list(range(order["units"]))
     assert all(isinstance(k, int) for k in order["offtopic"])
+    assert all(len(pair) == 2 for pair in order["offtopic_sentences"])
     assert order["evidence"] and all(isinstance(line, str) for line in order["evidence"])
     json.dumps(order)  # the sidecar must be able to hold it
 
@@ -63,7 +64,8 @@ def test_result_is_typed_and_its_json_is_the_metadata() -> None:
     assert isinstance(order, OrderResult)
     assert order.to_json() == result.metadata["order"]
     assert list(order.to_json()) == ["scrambled", "score", "changed", "permutation", "unit",
-                                     "units", "offtopic", "evidence"]  # fmt: skip
+                                     "units", "offtopic", "offtopic_sentences",
+                                     "evidence"]  # fmt: skip
     with pytest.raises(FrozenInstanceError):
         order.changed = False  # type: ignore[misc]
     short = clean("One paragraph here.\n\nAnd a second one.\n", name="x.txt").document.order
