@@ -12,6 +12,9 @@ For every gold article of 4-25 paragraphs in a split the model never trained on
 * ``sentences``: the article cut into sentences, regrouped into units of 1-3 sentences, shuffled;
 * ``splice random`` / ``splice topic``: one paragraph of another article of the same report
   inserted (a random donor / the donor sharing most content words);
+* ``splice sentence``: one sentence of a random donor's paragraph inserted at a sentence
+  boundary inside one of the article's paragraphs (``bench.order.sentence_train``'s
+  ``splice_sentence``, which the scorer's training uses too);
 * ``shuffled (always)``: the ``shuffled`` cases again, cleaned with ``--reorder always`` (the
   model's global order and the introductions, no gate).
 
@@ -45,12 +48,14 @@ from typing import Any
 from bench.corpora import data_dir
 from bench.order.data import Article, Split, articles_of, load_articles
 from bench.order.metrics import kendall_tau
+from bench.order.sentence_train import donor_sentence, splice_sentence
 from cleaner import Options, clean
 from cleaner.document import Document
 from cleaner.extract import extract
 from cleaner.mojibake import repair_mojibake
 from cleaner.noise import remove_noise
 from cleaner.order import repair_order
+from cleaner.order.sentences import sentences_of
 from cleaner.read import read
 from cleaner.text import split_sentences, stems
 from cleaner.version import __version__
@@ -73,7 +78,9 @@ SCENARIOS = (
     "sentences",
     "splice random",
     "splice topic",
+    "splice sentence",
 )
+SENTENCE_TRIES = 5  # seeded tries to insert a donor sentence that comes out as one sentence
 
 
 @dataclass
@@ -84,6 +91,7 @@ class Case:
     units: list[str]
     ranks: list[int | None]
     spliced: int | None = None  # input position of the spliced unit
+    sentence: str | None = None  # the sentence spliced inside a paragraph
 
     @property
     def text(self) -> str:
@@ -134,10 +142,27 @@ def scenario_case(
         while len(units) > 1 and order == sorted(order):
             rng.shuffle(order)
         return permuted(units, order)
+    if scenario == "splice sentence":
+        return sentence_case(article, donors, rng)
     donor = donors(article, rng, scenario == "splice topic")
     where = rng.randrange(1, n + 1)
     ranks: list[int | None] = [*range(where), None, *range(where, n)]
     return Case([*paras[:where], donor, *paras[where:]], ranks, spliced=where)
+
+
+def sentence_case(
+    article: Article, donors: Callable[[Article, random.Random, bool], str], rng: random.Random
+) -> Case:
+    """The article with a donor sentence inside one of its paragraphs (as it is, with no
+    sentence, when no try gives one that comes out as a sentence of its own)."""
+    paras = [p.split("\n") for p in article.paragraphs]
+    for _ in range(SENTENCE_TRIES):
+        donor = Article(article.corpus, "donor", None, (donors(article, rng, False),))
+        made = splice_sentence(paras, donor_sentence(donor, rng), rng)
+        if made is not None:
+            sentence = sentences_of(made[0])[made[1]].text
+            return Case(["\n".join(p) for p in made[0]], list(range(len(paras))), sentence=sentence)
+    return permuted(list(article.paragraphs), list(range(len(paras))))
 
 
 def make_donors(articles: list[Article]) -> Callable[[Article, random.Random, bool], str]:
@@ -175,6 +200,8 @@ class Outcome:
     flagged: list[int]  # input positions of flagged units
     spliced: int | None
     lost: int  # units that did not come out unchanged
+    flagged_sentences: list[str]
+    sentence: str | None  # the spliced sentence (sentence cases only)
 
 
 def run_case(
@@ -206,7 +233,16 @@ def run_case(
         flagged=flagged,
         spliced=case.spliced if case.spliced in present else None,
         lost=len(case.units) - len(present),
+        flagged_sentences=flagged_sentences(result.text, order.get("offtopic_sentences", [])),
+        sentence=case.sentence,
     )
+
+
+def flagged_sentences(text: str, pairs: list[list[int]]) -> list[str]:
+    """The texts of the flagged sentences ([paragraph, sentence number] in the output)."""
+    paras = [p.split("\n") for p in text.split("\n\n") if p.strip()]
+    wanted = {(p, k) for p, k in pairs}
+    return [s.text for s in sentences_of(paras) if (s.para, s.number) in wanted]
 
 
 def tau(ranks: list[int]) -> float:
@@ -229,6 +265,7 @@ class Tally:
         spliced = [o for o in self.outcomes if o.spliced is not None]
         flags = sum(len(o.flagged) for o in self.outcomes)
         hits = sum(1 for o in spliced if o.spliced in o.flagged)
+        sentenced = [o for o in self.outcomes if o.sentence is not None]
 
         def mean(values: list[float]) -> float | None:
             return round(statistics.fmean(values), 4) if values else None
@@ -254,6 +291,10 @@ class Tally:
             "flagged_docs": mean([float(bool(o.flagged)) for o in self.outcomes]),
             "splice_recall": round(hits / len(spliced), 4) if spliced else None,
             "splice_precision": round(hits / flags, 4) if flags else None,
+            "sentence_flagged_docs": mean(
+                [float(bool(o.flagged_sentences)) for o in self.outcomes]
+            ),
+            "sentence_recall": mean([float(o.sentence in o.flagged_sentences) for o in sentenced]),
         }
 
 
@@ -328,6 +369,8 @@ COLUMNS = (
     ("flagged_docs", "docs flagged"),
     ("splice_recall", "splice R"),
     ("splice_precision", "splice P"),
+    ("sentence_flagged_docs", "docs w/ sentence flagged"),
+    ("sentence_recall", "sentence R"),
 )
 
 
@@ -369,6 +412,8 @@ TARGETS: tuple[tuple[str, str, str, float, bool], ...] = (
     ("spliced paragraph flagged (random donor)", "splice random", "splice_recall", 0.60, True),
     ("spliced paragraph flagged (same-topic donor)", "splice topic", "splice_recall", 0.25, True),
     ("false flags on in-order articles", "in order", "flagged_docs", 0.02, False),
+    ("spliced sentence flagged (random donor)", "splice sentence", "sentence_recall", 0.15, True),
+    ("false sentence flags on in-order articles", "in order", "sentence_flagged_docs", 0.02, False),
     ("--reorder always, shuffled: Kendall tau", "shuffled (always)", "tau", 0.30, True),
     ("--reorder always, shuffled: first paragraph", "shuffled (always)", "first", 0.40, True),
 )
@@ -391,7 +436,9 @@ def seed_checks(root: Path | None = None) -> list[tuple[str, bool]]:
     paras = [p for p in result.text.split("\n\n") if p.strip()]
     intro = next((k for k, p in enumerate(paras) if "John Kerry" in p), len(paras))
     speaking = [k for k, p in enumerate(paras) if "Kerry said" in p or "Kerry insisted" in p]
-    flagged = [paras[k] for k in (result.metadata.get("order") or {}).get("offtopic", [])]
+    order = result.metadata.get("order") or {}
+    flagged = [paras[k] for k in order.get("offtopic", [])]
+    flagged += flagged_sentences(result.text, order.get("offtopic_sentences", []))
     dropped = clean(raw, name="seed.txt", options=Options(drop_offtopic=True)).text
     return [
         ("Kerry introduced before every 'Kerry said/insisted'", all(intro < k for k in speaking)),
@@ -405,7 +452,8 @@ def seed_checks(root: Path | None = None) -> list[tuple[str, bool]]:
 
 def gold_fed_back() -> dict[str, dict[str, int]]:
     """Every gold article of both corpora (all splits, any length) fed back through ``clean()``
-    as it is: how many the order stage changed, and how many it flagged a paragraph of. In-order
+    as it is: how many the order stage changed, and how many it flagged a paragraph or a
+    sentence of. In-order
     articles must never be changed; the training split is included, so this is a check, not an
     independent estimate."""
     counts: dict[str, dict[str, int]] = {}
@@ -414,7 +462,7 @@ def gold_fed_back() -> dict[str, dict[str, int]]:
         order = clean(article.text, name="x.txt").metadata.get("order") or {}
         tally["articles"] += 1
         tally["changed"] += bool(order.get("changed"))
-        tally["flagged"] += bool(order.get("offtopic"))
+        tally["flagged"] += bool(order.get("offtopic") or order.get("offtopic_sentences"))
     return counts
 
 

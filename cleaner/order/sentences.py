@@ -29,8 +29,9 @@ from importlib import resources
 from typing import Any
 
 from cleaner.document import Block
-from cleaner.order.features import CONNECTIVE_OPENERS, PRONOUN_OPENERS, Unit, analyse, opener
-from cleaner.order.splices import jaccard, loo_z
+from cleaner.order.features import CONNECTIVE_OPENERS, PRONOUN_OPENERS, opener
+from cleaner.order.features import _entities as entities
+from cleaner.order.splices import LOO_MIN_SD, jaccard
 from cleaner.text import sentence_spans, stems
 
 SENTENCE_MODEL_FILE = "sentence_model.json"
@@ -128,6 +129,20 @@ def candidates(sentences: Sequence[Sentence]) -> list[int]:
 
 
 @dataclass(frozen=True, slots=True)
+class Words:
+    """What the features count of one sentence: its content-word stems and its names (the
+    order stage's :class:`~cleaner.order.features.Unit` has these and much more the sentence
+    scorer does not use, at three times the cost)."""
+
+    stems: frozenset[str]
+    entities: frozenset[str]
+
+
+def words_of(text: str) -> Words:
+    return Words(frozenset(stems(text)), entities(text))
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     """What a sentence's features compare it with: per word, the sentences and paragraphs
     that have it."""
@@ -139,7 +154,7 @@ class Context:
     per_para: Counter[int]
 
 
-def context_of(sentences: Sequence[Sentence], units: Sequence[Unit], title: str | None) -> Context:
+def context_of(sentences: Sequence[Sentence], units: Sequence[Words], title: str | None) -> Context:
     word_paras: dict[str, Counter[int]] = {}
     for s, u in zip(sentences, units, strict=True):
         for stem in u.stems:
@@ -170,7 +185,7 @@ def _places(stem: str, para: int, ctx: Context) -> tuple[bool, bool, bool]:
     )
 
 
-def _word_shares(s: Sentence, unit: Unit, ctx: Context, model: SentenceModel) -> list[float]:
+def _word_shares(s: Sentence, unit: Words, ctx: Context, model: SentenceModel) -> list[float]:
     own = sorted(unit.stems)
     places = [_places(x, s.para, ctx) for x in own]
     everything = math.fsum(model.idf(x) for x in own)
@@ -187,7 +202,7 @@ def _word_shares(s: Sentence, unit: Unit, ctx: Context, model: SentenceModel) ->
     ]
 
 
-def _names(unit: Unit, ctx: Context) -> tuple[float, float, float]:
+def _names(unit: Words, ctx: Context) -> tuple[float, float, float]:
     found = sum(1 for e in unit.entities if ctx.name_sentences[e] > 1)
     return (
         _share(found, len(unit.entities)),
@@ -196,7 +211,7 @@ def _names(unit: Unit, ctx: Context) -> tuple[float, float, float]:
     )
 
 
-def _shape(k: int, sentences: Sequence[Sentence], unit: Unit, ctx: Context) -> list[float]:
+def _shape(k: int, sentences: Sequence[Sentence], unit: Words, ctx: Context) -> list[float]:
     s = sentences[k]
     first = opener(s.text)
     return [
@@ -219,7 +234,7 @@ Z_OF = {  # feature index of each z-score -> the feature it standardises
 }
 
 
-def _neighbour_overlap(k: int, units: Sequence[Unit]) -> float:
+def _neighbour_overlap(k: int, units: Sequence[Words]) -> float:
     near = [jaccard(units[k].stems, units[j].stems) for j in (k - 1, k + 1) if 0 <= j < len(units)]
     return sum(near) / len(near) if near else 0.0
 
@@ -228,7 +243,7 @@ def sentence_features(
     sentences: Sequence[Sentence], title: str | None, model: SentenceModel
 ) -> list[list[float]]:
     """One row of :data:`SENTENCE_FEATURES` per sentence (z-scores over all of them)."""
-    units = analyse([s.text for s in sentences], title)
+    units = [words_of(s.text) for s in sentences]
     ctx = context_of(sentences, units, title)
     rows = [
         [
@@ -241,10 +256,25 @@ def sentence_features(
         for k, (s, u) in enumerate(zip(sentences, units, strict=True))
     ]
     for z, source in Z_OF.items():
-        column = [row[source] for row in rows]
-        for i, row in enumerate(rows):
-            row[z] = loo_z(column, i)
+        for row, value in zip(rows, loo_zs([row[source] for row in rows]), strict=True):
+            row[z] = value
     return rows
+
+
+def loo_zs(values: list[float]) -> list[float]:
+    """Each value's z-score against the others (leave one out), from running sums so that a
+    long article costs its length, not its square; 0 when the others are fewer than two."""
+    n = len(values)
+    if n < 3:
+        return [0.0] * n
+    total = math.fsum(values)
+    squares = math.fsum(x * x for x in values)
+    found = []
+    for x in values:
+        mean = (total - x) / (n - 1)
+        spread = max(0.0, (squares - x * x - (n - 1) * mean * mean) / (n - 2))
+        found.append((x - mean) / max(math.sqrt(spread), LOO_MIN_SD))
+    return found
 
 
 def score(model: SentenceModel, row: Sequence[float]) -> float:
