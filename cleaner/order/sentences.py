@@ -297,17 +297,65 @@ def offtopic_sentence(
     return (sentences[best], value) if value > model.threshold else None
 
 
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One output line of a paragraph: a block and the blocks glued to it (``Block.glue``),
+    each with where its text starts in the line, as :func:`cleaner.document.render_text`
+    writes them."""
+
+    text: str
+    starts: tuple[int, ...]
+    blocks: tuple[Block, ...]
+
+
+def output_lines(group: Sequence[Block]) -> list[Line]:
+    lines: list[Line] = []
+    for block in group:
+        if lines and block.glue is not None:
+            last = lines[-1]
+            start = len(last.text) + len(block.glue)
+            text = last.text + block.glue + block.text
+            lines[-1] = Line(text, (*last.starts, start), (*last.blocks, block))
+        else:
+            lines.append(Line(block.text, (0,), (block,)))
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Flagged:
+    """The flagged sentence (where it is in the output), its score, and the block that holds
+    it whole with the sentence's span in that block (both None when it runs over glued
+    blocks: it is flagged, but not dropped)."""
+
+    sentence: Sentence
+    score: float
+    block: Block | None
+    span: Sentence | None
+
+
+def locate(line: Line, sentence: Sentence) -> tuple[Block | None, Sentence | None]:
+    for start, block in zip(line.starts, line.blocks, strict=True):
+        if start <= sentence.start and sentence.end <= start + len(block.text):
+            return block, replace(sentence, start=sentence.start - start, end=sentence.end - start)
+    return None, None
+
+
 def flag_sentence(
     groups: Sequence[Sequence[Block]],
     title: str | None,
     *,
     skip: Collection[int] = (),
     model: SentenceModel | None = None,
-) -> tuple[Sentence, float] | None:
-    """:func:`offtopic_sentence` over paragraphs of kept blocks (a block is a line), leaving
-    out the paragraphs in ``skip`` (those flagged whole)."""
-    paragraphs = [[] if k in skip else [b.text for b in g] for k, g in enumerate(groups)]
-    return offtopic_sentence(paragraphs, title, model)
+) -> Flagged | None:
+    """:func:`offtopic_sentence` over paragraphs of kept blocks, line by output line (so the
+    sentence numbers are those of the output text), leaving out the paragraphs in ``skip``
+    (those flagged whole)."""
+    lines = [[] if k in skip else output_lines(g) for k, g in enumerate(groups)]
+    found = offtopic_sentence([[line.text for line in p] for p in lines], title, model)
+    if found is None:
+        return None
+    sentence, value = found
+    return Flagged(sentence, value, *locate(lines[sentence.para][sentence.line], sentence))
 
 
 def split_out(block: Block, sentence: Sentence) -> list[Block]:

@@ -46,7 +46,7 @@ from cleaner.order.search import (
     violations,
     z_score,
 )
-from cleaner.order.sentences import Sentence, SentenceModel, flag_sentence, split_out
+from cleaner.order.sentences import Flagged, SentenceModel, flag_sentence, split_out
 from cleaner.order.splices import SpliceModel, offtopic_units
 
 MIN_UNITS = 3  # with two paragraphs there is no order worth repairing or judging
@@ -174,12 +174,11 @@ def _reordered(doc: Document, order: list[int]) -> tuple[Block, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Splices:
-    """What the splice scorers flagged in the output order: whole paragraphs, and at most one
-    sentence inside another paragraph (with the block it is in), and their evidence lines."""
+    """What the splice scorers flagged in the output order: whole paragraphs, at most one
+    sentence inside another paragraph, and their evidence lines."""
 
     paragraphs: list[int]
-    sentence: Sentence | None
-    block: Block | None
+    sentence: Flagged | None
     evidence: list[str]
 
 
@@ -196,14 +195,14 @@ def find_splices(
     paras = [k for k, _ in flagged]
     lines = [f"paragraph {k} reads like another story (splice score {v:.2f})" for k, v in flagged]
     found = flag_sentence(groups, title, skip=paras, model=sentence_model)
-    if found is None:
-        return Splices(paras, None, None, lines)
-    sentence, value = found
-    lines.append(
-        f"sentence {sentence.number} of paragraph {sentence.para} reads like another story "
-        f"(splice score {value:.2f})"
-    )
-    return Splices(paras, sentence, groups[sentence.para][sentence.line], lines)
+    if found is not None:
+        where = found.sentence
+        lines.append(
+            f"sentence {where.number} of paragraph {where.para} reads like another story "
+            f"(splice score {found.score:.2f})"
+            + ("" if found.block else "; it runs over lines a scraper split, so it is kept")
+        )
+    return Splices(paras, found, lines)
 
 
 def _result(
@@ -215,8 +214,8 @@ def _result(
     forced: bool = False,
 ) -> OrderResult:
     changed = decision is not None and decision.scrambled
-    found = splices or Splices([], None, None, [])
-    sentence = found.sentence
+    found = splices or Splices([], None, [])
+    sentence = found.sentence.sentence if found.sentence else None
     return OrderResult(
         scrambled=changed,
         score=decision.score if decision else 0.0,
@@ -282,9 +281,10 @@ def repair_order(
 
 def _drop_splices(blocks: tuple[Block, ...], splices: Splices) -> tuple[Block, ...]:
     """Drop the flagged sentence (first: the paragraph positions do not move) and paragraphs."""
-    sentence, target = splices.sentence, splices.block
-    if sentence is not None and target is not None:
-        blocks = tuple(p for b in blocks for p in (split_out(b, sentence) if b == target else [b]))
+    found = splices.sentence
+    if found is not None and found.block is not None and found.span is not None:
+        target, span = found.block, found.span
+        blocks = tuple(p for b in blocks for p in (split_out(b, span) if b == target else [b]))
     return _drop_paragraphs(blocks, splices.paragraphs) if splices.paragraphs else blocks
 
 

@@ -16,7 +16,9 @@ from cleaner.order.sentences import (
     SENTENCE_MODEL_FILE,
     candidates,
     load_sentence_model,
+    locate,
     offtopic_sentence,
+    output_lines,
     sentence_features,
     sentence_model_from_json,
     sentences_of,
@@ -176,3 +178,20 @@ def test_seed_turkish_agenda_sentence_is_flagged() -> None:
     for p, k in order["offtopic_sentences"]:
         flagged.append(split_sentences(paras[p].replace("\n", " "))[k])
     assert any("Turkish agenda" in p for p in flagged)
+
+
+def test_output_lines_follow_the_glue_of_split_lines() -> None:
+    group = [
+        Block(index=0, text="One here. Two", para=0),
+        Block(index=1, text="here. Three here.", para=0, glue=" "),
+        Block(index=2, text="A line of its own.", para=0),
+    ]
+    lines = output_lines(group)
+    texts = [line.text for line in lines]
+    assert texts == ["One here. Two here. Three here.", "A line of its own."]
+    found = sentences_of([[line.text for line in lines]])
+    # a sentence over two glued blocks has no block of its own: it cannot be dropped
+    assert locate(lines[0], found[1]) == (None, None)
+    block, span = locate(lines[0], found[2])
+    assert block == group[1] and span is not None
+    assert block.text[span.start : span.end] == "Three here."
