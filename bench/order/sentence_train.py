@@ -24,28 +24,27 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.order.data import SPLIT_RULE, Article, articles_of, ids_digest
+from bench.order import splice_train
+from bench.order.data import Article, articles_of
 from bench.order.splice_train import (
-    DIGITS,
-    FALSE_FLAG_RATE,
     MAX_UNITS,
     MIN_UNITS,
     Example,
     document_frequency,
     fit,
     nearest,
+    threshold,
     windows,
 )
 from bench.order.train import render, write_or_check
 from cleaner.order.sentences import (
     SENTENCE_FEATURES,
-    SentenceModel,
     candidates,
-    score,
     sentence_features,
     sentence_model_from_json,
     sentences_of,
 )
+from cleaner.order.splices import SpliceModel
 from cleaner.text import ends_sentence, sentence_spans, split_sentences
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "cleaner" / "data" / "sentence_model.json"
@@ -90,7 +89,7 @@ def splice_sentence(paras: Lines, sentence: str, rng: random.Random) -> tuple[Li
     return None
 
 
-def example(paras: Lines, title: str | None, spliced: int | None, model: SentenceModel) -> Example:
+def example(paras: Lines, title: str | None, spliced: int | None, model: SpliceModel) -> Example:
     """The candidates' rows, and the spliced sentence's place among them (None: in order)."""
     sentences = sentences_of(paras)
     chosen = candidates(sentences)
@@ -100,7 +99,7 @@ def example(paras: Lines, title: str | None, spliced: int | None, model: Sentenc
 
 
 def spliced_examples(
-    article: Article, donors: Sequence[Article], rng: random.Random, model: SentenceModel
+    article: Article, donors: Sequence[Article], rng: random.Random, model: SpliceModel
 ) -> list[Example]:
     found = []
     for donor in donors:
@@ -111,7 +110,7 @@ def spliced_examples(
 
 
 def training_examples(
-    articles: list[Article], model: SentenceModel
+    articles: list[Article], model: SpliceModel
 ) -> tuple[list[Example], list[Example]]:
     """(examples to fit on, in-order texts to set the threshold on)."""
     rng = random.Random(SEED)
@@ -131,12 +130,6 @@ def training_examples(
     return [e for e in fit_on if e.rows], [e for e in clean if e.rows]
 
 
-def threshold(model: SentenceModel, clean: list[Example]) -> float:
-    """The lowest threshold that flags at most FALSE_FLAG_RATE of the in-order texts."""
-    tops = sorted((max(score(model, r) for r in e.rows) for e in clean), reverse=True)
-    return round(tops[int(FALSE_FLAG_RATE * len(tops))], DIGITS) + 10.0**-DIGITS
-
-
 def model_dict(
     fitted: tuple[float, list[float]],
     limit: float,
@@ -144,24 +137,9 @@ def model_dict(
     articles: list[Article],
     counts: tuple[int, int],
 ) -> dict[str, Any]:
-    bias, weights = fitted
-    return {
-        "features": list(SENTENCE_FEATURES),
-        "weights": {n: round(w, DIGITS) for n, w in zip(SENTENCE_FEATURES, weights, strict=True)},
-        "bias": round(bias, DIGITS),
-        "threshold": round(limit, DIGITS),
-        "docs": len(articles),
-        "df": df,
-        "training": {
-            "articles": len(articles),
-            "ids_digest": ids_digest(articles),
-            "split": SPLIT_RULE,
-            "examples": counts[0],
-            "in_order_texts": counts[1],
-            "false_flag_rate": FALSE_FLAG_RATE,
-            "seed": SEED,
-        },
-    }
+    return splice_train.model_dict(
+        *fitted, limit, df, articles, counts, features=SENTENCE_FEATURES, seed=SEED
+    )
 
 
 def build() -> dict[str, Any]:

@@ -223,9 +223,7 @@ def fit(examples: list[Example]) -> tuple[float, list[float]]:
 
 
 def top_score(model: SpliceModel, rows: list[list[float]]) -> float:
-    return max(
-        model.bias + sum(w * x for w, x in zip(model.weights, row, strict=True)) for row in rows
-    )
+    return max(model.score(row) for row in rows)
 
 
 def threshold(model: SpliceModel, clean: list[Example]) -> float:
@@ -242,10 +240,14 @@ def model_dict(
     df: dict[str, int],
     articles: list[Article],
     counts: tuple[int, int],
+    *,
+    features: tuple[str, ...] = SPLICE_FEATURES,
+    seed: str = SEED,
 ) -> dict[str, Any]:
+    """A model file's content (the sentence scorer's too, with its ``features`` and ``seed``)."""
     return {
-        "features": list(SPLICE_FEATURES),
-        "weights": {n: round(w, DIGITS) for n, w in zip(SPLICE_FEATURES, weights, strict=True)},
+        "features": list(features),
+        "weights": {n: round(w, DIGITS) for n, w in zip(features, weights, strict=True)},
         "bias": round(bias, DIGITS),
         "threshold": round(limit, DIGITS),
         "docs": len(articles),
@@ -257,7 +259,7 @@ def model_dict(
             "examples": counts[0],
             "in_order_texts": counts[1],
             "false_flag_rate": FALSE_FLAG_RATE,
-            "seed": SEED,
+            "seed": seed,
         },
     }
 

@@ -19,26 +19,30 @@ article's length, not its square.
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from cleaner.document import Block
 from cleaner.order.features import CONNECTIVE_OPENERS, PRONOUN_OPENERS, opener
 from cleaner.order.features import _entities as entities
-from cleaner.order.splices import LOO_MIN_SD, jaccard
+from cleaner.order.splices import (
+    IDF_NOVEL_SCALE,
+    LOO_MIN_SD,
+    SpliceModel,
+    jaccard,
+    packaged_model,
+    share,
+    splice_model_from_json,
+)
 from cleaner.text import sentence_spans, stems
 
 SENTENCE_MODEL_FILE = "sentence_model.json"
 DROP_REASON = "off-topic sentence: shares few words and names with the article"
 MIN_SENTENCES = 2  # a one-sentence paragraph is the paragraph scorer's to judge
 CORE_PARAS = 2  # a word in this many paragraphs is the article's vocabulary
-IDF_NOVEL_SCALE = 10.0  # the summed rarity of unshared words, in units of this
 
 SENTENCE_FEATURES = (
     "word_share",  # share of its content words found in the title or another sentence
@@ -67,37 +71,13 @@ SENTENCE_FEATURES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class SentenceModel:
-    """The shipped scorer: one weight per feature, the threshold, word document counts."""
-
-    weights: tuple[float, ...]
-    bias: float
-    threshold: float
-    df: Mapping[str, int]
-    docs: int
-
-    def idf(self, stem: str) -> float:
-        return math.log((self.docs + 1) / (self.df.get(stem, 0) + 1))
+def sentence_model_from_json(data: dict[str, Any]) -> SpliceModel:
+    return splice_model_from_json(data, features=SENTENCE_FEATURES)
 
 
-def sentence_model_from_json(data: dict[str, Any]) -> SentenceModel:
-    if tuple(data["features"]) != SENTENCE_FEATURES:
-        raise ValueError("sentence model was trained with other features; run make train-order")
-    return SentenceModel(
-        weights=tuple(float(data["weights"][name]) for name in SENTENCE_FEATURES),
-        bias=float(data["bias"]),
-        threshold=float(data["threshold"]),
-        df={k: int(v) for k, v in data["df"].items()},
-        docs=int(data["docs"]),
-    )
-
-
-@lru_cache(maxsize=1)
-def load_sentence_model() -> SentenceModel:
-    """The packaged scorer (read once per process)."""
-    path = resources.files("cleaner").joinpath("data", SENTENCE_MODEL_FILE)
-    return sentence_model_from_json(json.loads(path.read_text(encoding="utf-8")))
+def load_sentence_model() -> SpliceModel:
+    """The packaged sentence scorer."""
+    return packaged_model(SENTENCE_MODEL_FILE, SENTENCE_FEATURES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +148,6 @@ def context_of(sentences: Sequence[Sentence], units: Sequence[Words], title: str
     )
 
 
-def _share(part: float, whole: float) -> float:
-    """``part / whole``, 1 for an empty whole (nothing to find is nothing missing)."""
-    return part / whole if whole else 1.0
-
-
 def _places(stem: str, para: int, ctx: Context) -> tuple[bool, bool, bool]:
     """Is the word elsewhere at all, in another sentence of its paragraph, in another
     paragraph or the title?"""
@@ -185,19 +160,19 @@ def _places(stem: str, para: int, ctx: Context) -> tuple[bool, bool, bool]:
     )
 
 
-def _word_shares(s: Sentence, unit: Words, ctx: Context, model: SentenceModel) -> list[float]:
+def _word_shares(s: Sentence, unit: Words, ctx: Context, model: SpliceModel) -> list[float]:
     own = sorted(unit.stems)
     places = [_places(x, s.para, ctx) for x in own]
     everything = math.fsum(model.idf(x) for x in own)
     found = math.fsum(model.idf(x) for x, p in zip(own, places, strict=True) if p[0])
     return [
-        _share(sum(p[0] for p in places), len(own)),
-        _share(sum(p[1] for p in places), len(own)),
-        _share(sum(p[2] for p in places), len(own)),
-        _share(sum(len(ctx.word_paras[x]) >= CORE_PARAS for x in own), len(own)),
+        share(sum(p[0] for p in places), len(own)),
+        share(sum(p[1] for p in places), len(own)),
+        share(sum(p[2] for p in places), len(own)),
+        share(sum(len(ctx.word_paras[x]) >= CORE_PARAS for x in own), len(own)),
         *_names(unit, ctx),
         len(unit.stems & ctx.title) / len(own) if own else 0.0,
-        _share(found, everything),
+        share(found, everything),
         (everything - found) / IDF_NOVEL_SCALE,
     ]
 
@@ -205,7 +180,7 @@ def _word_shares(s: Sentence, unit: Words, ctx: Context, model: SentenceModel) -
 def _names(unit: Words, ctx: Context) -> tuple[float, float, float]:
     found = sum(1 for e in unit.entities if ctx.name_sentences[e] > 1)
     return (
-        _share(found, len(unit.entities)),
+        share(found, len(unit.entities)),
         float(bool(unit.entities)),
         math.log1p(len(unit.entities) - found),
     )
@@ -240,7 +215,7 @@ def _neighbour_overlap(k: int, units: Sequence[Words]) -> float:
 
 
 def sentence_features(
-    sentences: Sequence[Sentence], title: str | None, model: SentenceModel
+    sentences: Sequence[Sentence], title: str | None, model: SpliceModel
 ) -> list[list[float]]:
     """One row of :data:`SENTENCE_FEATURES` per sentence (z-scores over all of them)."""
     units = [words_of(s.text) for s in sentences]
@@ -277,12 +252,8 @@ def loo_zs(values: list[float]) -> list[float]:
     return found
 
 
-def score(model: SentenceModel, row: Sequence[float]) -> float:
-    return model.bias + math.fsum(w * x for w, x in zip(model.weights, row, strict=True))
-
-
 def offtopic_sentence(
-    paragraphs: Sequence[Sequence[str]], title: str | None, model: SentenceModel | None = None
+    paragraphs: Sequence[Sequence[str]], title: str | None, model: SpliceModel | None = None
 ) -> tuple[Sentence, float] | None:
     """The candidate sentence that most reads like a splice, with its score, when the score
     passes the threshold; ``paragraphs`` are the article's paragraphs as lists of lines."""
@@ -292,8 +263,8 @@ def offtopic_sentence(
         return None
     model = model or load_sentence_model()
     rows = sentence_features(sentences, title, model)
-    best = max(chosen, key=lambda k: (score(model, rows[k]), -k))
-    value = score(model, rows[best])
+    best = max(chosen, key=lambda k: (model.score(rows[k]), -k))
+    value = model.score(rows[best])
     return (sentences[best], value) if value > model.threshold else None
 
 
@@ -345,7 +316,7 @@ def flag_sentence(
     title: str | None,
     *,
     skip: Collection[int] = (),
-    model: SentenceModel | None = None,
+    model: SpliceModel | None = None,
 ) -> Flagged | None:
     """:func:`offtopic_sentence` over paragraphs of kept blocks, line by output line (so the
     sentence numbers are those of the output text), leaving out the paragraphs in ``skip``

@@ -63,7 +63,8 @@ SPLICE_FEATURES = (
 
 @dataclass(frozen=True, slots=True)
 class SpliceModel:
-    """The shipped scorer: one weight per feature, the threshold, and word document counts."""
+    """A shipped splice scorer (this module's for paragraphs, :mod:`cleaner.order.sentences`'
+    for sentences): one weight per feature, the threshold, and word document counts."""
 
     weights: tuple[float, ...]
     bias: float
@@ -74,12 +75,17 @@ class SpliceModel:
     def idf(self, stem: str) -> float:
         return math.log((self.docs + 1) / (self.df.get(stem, 0) + 1))
 
+    def score(self, row: Sequence[float]) -> float:
+        return self.bias + sum(w * x for w, x in zip(self.weights, row, strict=True))
 
-def splice_model_from_json(data: dict[str, Any]) -> SpliceModel:
-    if tuple(data["features"]) != SPLICE_FEATURES:
+
+def splice_model_from_json(
+    data: dict[str, Any], *, features: tuple[str, ...] = SPLICE_FEATURES
+) -> SpliceModel:
+    if tuple(data["features"]) != features:
         raise ValueError("splice model was trained with other features; run make train-order")
     return SpliceModel(
-        weights=tuple(float(data["weights"][name]) for name in SPLICE_FEATURES),
+        weights=tuple(float(data["weights"][name]) for name in features),
         bias=float(data["bias"]),
         threshold=float(data["threshold"]),
         df={k: int(v) for k, v in data["df"].items()},
@@ -87,11 +93,16 @@ def splice_model_from_json(data: dict[str, Any]) -> SpliceModel:
     )
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
+def packaged_model(name: str, features: tuple[str, ...]) -> SpliceModel:
+    """A scorer shipped in ``cleaner/data`` (read once per process)."""
+    path = resources.files("cleaner").joinpath("data", name)
+    return splice_model_from_json(json.loads(path.read_text(encoding="utf-8")), features=features)
+
+
 def load_splice_model() -> SpliceModel:
-    """The packaged scorer (read once per process)."""
-    path = resources.files("cleaner").joinpath("data", SPLICE_MODEL_FILE)
-    return splice_model_from_json(json.loads(path.read_text(encoding="utf-8")))
+    """The packaged paragraph scorer."""
+    return packaged_model(SPLICE_MODEL_FILE, SPLICE_FEATURES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +149,7 @@ def _shared(unit: Unit, art: Article) -> list[str]:
     return sorted(s for s in unit.stems if s in art.title or art.word_units[s] > 1)
 
 
-def _share(part: float, whole: float) -> float:
+def share(part: float, whole: float) -> float:
     """``part / whole``, 1 for an empty whole (nothing to find is nothing missing)."""
     return part / whole if whole else 1.0
 
@@ -147,13 +158,13 @@ def _rarity(unit: Unit, shared: list[str], model: SpliceModel) -> tuple[float, f
     """The rarity-weighted share of shared words, and the summed rarity of the others."""
     everything = sum(model.idf(s) for s in sorted(unit.stems))
     found = sum(model.idf(s) for s in shared)
-    return _share(found, everything), (everything - found) / IDF_NOVEL_SCALE
+    return share(found, everything), (everything - found) / IDF_NOVEL_SCALE
 
 
 def _names(unit: Unit, art: Article) -> tuple[float, float, float, float]:
     found = sum(1 for e in unit.entities if e in art.title or art.name_units[e] > 1)
     return (
-        _share(found, len(unit.entities)),
+        share(found, len(unit.entities)),
         float(bool(unit.entities)),
         math.log1p(len(unit.entities) - found),
         len(unit.entities & art.main_names) / (len(art.main_names) or 1),
@@ -176,11 +187,11 @@ def _unit_row(i: int, unit: Unit, art: Article, model: SpliceModel) -> list[floa
     core = art.core
     title = art.title
     return [
-        _share(len(shared), len(own)),
+        share(len(shared), len(own)),
         name_share,
         has_names,
         novel_names,
-        _share(sum(1 for s in own if art.word_units[s] >= CORE_UNITS), len(own)),
+        share(sum(1 for s in own if art.word_units[s] >= CORE_UNITS), len(own)),
         len(own & title) / len(title) if title else 0.0,
         len(own & title) / len(own) if own else 0.0,
         float(bool(title)),
@@ -224,10 +235,7 @@ def splice_features(
 
 def splice_scores(units: Sequence[Unit], title: str | None, model: SpliceModel) -> list[float]:
     """Each unit's score: higher, the more it reads like a paragraph of another story."""
-    return [
-        model.bias + sum(w * x for w, x in zip(model.weights, row, strict=True))
-        for row in splice_features(units, title, model)
-    ]
+    return [model.score(row) for row in splice_features(units, title, model)]
 
 
 def offtopic_units(

@@ -46,7 +46,7 @@ from cleaner.order.search import (
     violations,
     z_score,
 )
-from cleaner.order.sentences import Flagged, SentenceModel, flag_sentence, split_out
+from cleaner.order.sentences import Flagged, flag_sentence, split_out
 from cleaner.order.splices import SpliceModel, offtopic_units
 
 MIN_UNITS = 3  # with two paragraphs there is no order worth repairing or judging
@@ -188,7 +188,7 @@ def find_splices(
     title: str | None,
     *,
     model: SpliceModel | None = None,
-    sentence_model: SentenceModel | None = None,
+    sentence_model: SpliceModel | None = None,
 ) -> Splices:
     """Run both scorers on the paragraphs in output order (``groups`` and ``units`` are in it)."""
     flagged = offtopic_units(units, title, model)
@@ -237,7 +237,7 @@ def repair_order(
     options: Options,
     model: Model | None = None,
     splice_model: SpliceModel | None = None,
-    sentence_model: SentenceModel | None = None,
+    sentence_model: SpliceModel | None = None,
 ) -> Document:
     """Judge the kept paragraphs' order, repair it when scrambled, flag off-topic paragraphs
     and sentences.
