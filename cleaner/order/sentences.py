@@ -23,6 +23,7 @@ import math
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any
 
 from cleaner.document import Block
@@ -124,61 +125,62 @@ def words_of(text: str) -> Words:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a sentence's features compare it with: per word, the sentences and paragraphs
-    that have it."""
+    """What a sentence's features compare it with, as sets of the article's words (so a
+    sentence's counts are set intersections in C, and each word's facts are worked out once per
+    article rather than once per sentence that has it)."""
 
     title: frozenset[str]
-    word_sentences: Counter[str]
-    name_sentences: Counter[str]
-    word_paras: Mapping[str, Counter[int]]
+    idf: Mapping[str, float]  # the rarity of every word of the article
+    elsewhere: frozenset[str]  # words in the title or in two sentences or more
+    rest: frozenset[str]  # words in the title or in two paragraphs or more
+    core: frozenset[str]  # words in CORE_PARAS paragraphs or more
+    repeated: Mapping[int, frozenset[str]]  # per paragraph, words in two of its sentences
+    shared_names: frozenset[str]  # names in two sentences or more
     per_para: Counter[int]
 
 
-def context_of(sentences: Sequence[Sentence], units: Sequence[Words], title: str | None) -> Context:
-    word_paras: dict[str, Counter[int]] = {}
+def context_of(
+    sentences: Sequence[Sentence], units: Sequence[Words], title: str | None, model: SpliceModel
+) -> Context:
+    title_stems = frozenset(stems(title or ""))
+    by_para: dict[int, Counter[str]] = {}  # per paragraph: in how many of its sentences a word is
     for s, u in zip(sentences, units, strict=True):
-        for stem in u.stems:
-            word_paras.setdefault(stem, Counter())[s.para] += 1
+        by_para.setdefault(s.para, Counter()).update(u.stems)
+    word_sentences = Counter(x for u in units for x in u.stems)
+    word_paras = Counter(x for words in by_para.values() for x in words)
+    names = Counter(e for u in units for e in u.entities)
     return Context(
-        title=frozenset(stems(title or "")),
-        word_sentences=Counter(x for u in units for x in u.stems),
-        name_sentences=Counter(e for u in units for e in u.entities),
-        word_paras=word_paras,
+        title=title_stems,
+        idf={x: model.idf(x) for x in word_sentences},
+        elsewhere=frozenset(x for x, c in word_sentences.items() if c > 1) | title_stems,
+        rest=frozenset(x for x, c in word_paras.items() if c > 1) | title_stems,
+        core=frozenset(x for x, c in word_paras.items() if c >= CORE_PARAS),
+        repeated={p: frozenset(x for x, c in w.items() if c > 1) for p, w in by_para.items()},
+        shared_names=frozenset(e for e, c in names.items() if c > 1),
         per_para=Counter(s.para for s in sentences),
     )
 
 
-def _places(stem: str, para: int, ctx: Context) -> tuple[bool, bool, bool]:
-    """Is the word elsewhere at all, in another sentence of its paragraph, in another
-    paragraph or the title?"""
-    paras = ctx.word_paras[stem]
-    in_title = stem in ctx.title
-    return (
-        in_title or ctx.word_sentences[stem] > 1,
-        paras[para] > 1,
-        in_title or len(paras) > 1,
-    )
-
-
-def _word_shares(s: Sentence, unit: Words, ctx: Context, model: SpliceModel) -> list[float]:
-    own = sorted(unit.stems)
-    places = [_places(x, s.para, ctx) for x in own]
-    everything = math.fsum(model.idf(x) for x in own)
-    found = math.fsum(model.idf(x) for x, p in zip(own, places, strict=True) if p[0])
+def _word_shares(s: Sentence, unit: Words, ctx: Context) -> list[float]:
+    own = unit.stems
+    found = own & ctx.elsewhere
+    # fsum is exact, so the sums do not depend on the order a set yields its words in
+    everything = math.fsum(ctx.idf[x] for x in own)
+    rare_found = math.fsum(ctx.idf[x] for x in found)
     return [
-        share(sum(p[0] for p in places), len(own)),
-        share(sum(p[1] for p in places), len(own)),
-        share(sum(p[2] for p in places), len(own)),
-        share(sum(len(ctx.word_paras[x]) >= CORE_PARAS for x in own), len(own)),
+        share(len(found), len(own)),
+        share(len(own & ctx.repeated[s.para]), len(own)),
+        share(len(own & ctx.rest), len(own)),
+        share(len(own & ctx.core), len(own)),
         *_names(unit, ctx),
-        len(unit.stems & ctx.title) / len(own) if own else 0.0,
-        share(found, everything),
-        (everything - found) / IDF_NOVEL_SCALE,
+        len(own & ctx.title) / len(own) if own else 0.0,
+        share(rare_found, everything),
+        (everything - rare_found) / IDF_NOVEL_SCALE,
     ]
 
 
 def _names(unit: Words, ctx: Context) -> tuple[float, float, float]:
-    found = sum(1 for e in unit.entities if ctx.name_sentences[e] > 1)
+    found = len(unit.entities & ctx.shared_names)
     return (
         share(found, len(unit.entities)),
         float(bool(unit.entities)),
@@ -197,7 +199,7 @@ def _shape(k: int, sentences: Sequence[Sentence], unit: Words, ctx: Context) -> 
         float(k + 1 == len(sentences) or sentences[k + 1].para != s.para),
         float(first in CONNECTIVE_OPENERS),
         float(first in PRONOUN_OPENERS),
-        sum(ch.isdigit() for ch in s.text) / max(1, len(s.text)),
+        sum(map(str.isdigit, s.text)) / max(1, len(s.text)),  # map: no Python call per char
     ]
 
 
@@ -209,9 +211,15 @@ Z_OF = {  # feature index of each z-score -> the feature it standardises
 }
 
 
-def _neighbour_overlap(k: int, units: Sequence[Words]) -> float:
-    near = [jaccard(units[k].stems, units[j].stems) for j in (k - 1, k + 1) if 0 <= j < len(units)]
-    return sum(near) / len(near) if near else 0.0
+def _neighbour_overlaps(units: Sequence[Words]) -> list[float]:
+    """Each sentence's mean overlap with the sentences before and after it (each seam's overlap
+    computed once: it serves both sides)."""
+    seams = [jaccard(a.stems, b.stems) for a, b in pairwise(units)]
+    found = []
+    for k in range(len(units)):
+        near = [seams[j] for j in (k - 1, k) if 0 <= j < len(seams)]
+        found.append(sum(near) / len(near) if near else 0.0)
+    return found
 
 
 def sentence_features(
@@ -219,16 +227,18 @@ def sentence_features(
 ) -> list[list[float]]:
     """One row of :data:`SENTENCE_FEATURES` per sentence (z-scores over all of them)."""
     units = [words_of(s.text) for s in sentences]
-    ctx = context_of(sentences, units, title)
+    ctx = context_of(sentences, units, title, model)
     rows = [
         [
-            *_word_shares(s, u, ctx, model),
+            *_word_shares(s, u, ctx),
             *(0.0, 0.0, 0.0),
             *_shape(k, sentences, u, ctx),
-            _neighbour_overlap(k, units),
+            near,
             0.0,
         ]
-        for k, (s, u) in enumerate(zip(sentences, units, strict=True))
+        for k, (s, u, near) in enumerate(
+            zip(sentences, units, _neighbour_overlaps(units), strict=True)
+        )
     ]
     for z, source in Z_OF.items():
         for row, value in zip(rows, loo_zs([row[source] for row in rows]), strict=True):
@@ -263,9 +273,9 @@ def offtopic_sentence(
         return None
     model = model or load_sentence_model()
     rows = sentence_features(sentences, title, model)
-    best = max(chosen, key=lambda k: (model.score(rows[k]), -k))
-    value = model.score(rows[best])
-    return (sentences[best], value) if value > model.threshold else None
+    scores = {k: model.score(rows[k]) for k in chosen}  # each candidate scored once
+    best = max(chosen, key=lambda k: (scores[k], -k))
+    return (sentences[best], scores[best]) if scores[best] > model.threshold else None
 
 
 @dataclass(frozen=True, slots=True)
