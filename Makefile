@@ -19,7 +19,7 @@ help:
 	@echo "make eval    set up, then score cleaner and baselines on ../shared/data"
 	@echo "make gate    the quality gate alone (pinned subset, floors), with its table"
 	@echo "make eval-order   score the order stage on shuffled held-out gold articles"
-	@echo "make train-order  re-train the order model and the splice scorers (cleaner/data/order_model.json, splice_model.json, sentence_model.json)"
+	@echo "make train-order  re-train the order model and the splice scorers (cleaner/data/order_model.json, splice_model.json, splice_model_embed.json, sentence_model.json)"
 	@echo "make train-noise  re-train the text-mode line model (cleaner/data/text_model.json)"
 	@echo "make bench   whole-run speed against trafilatura (CPU and wall, interleaved), big pages, memory (~30 min)"
 
@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@if test -x $(BIN)/python && test "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYVER)"; then \
 		echo "$(VENV) was made by another Python: making it again with $(PYTHON)"; rm -rf $(VENV); fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench,dask]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench,dask,embed]'
 	@rm -f $(VENV)/.installed*
 	@touch $(STAMP)
 
@@ -66,6 +66,7 @@ eval-order: $(STAMP)
 train-order: $(STAMP)
 	$(BIN)/python -m bench.order.train
 	$(BIN)/python -m bench.order.splice_train
+	$(BIN)/python -m bench.order.splice_train --embed
 	$(BIN)/python -m bench.order.sentence_train
 
 # scikit-learn and numpy are for training only: installed here, not by setup.

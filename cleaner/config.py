@@ -54,14 +54,19 @@ def choice_error(key: str, value: object) -> str | None:
     return None if isinstance(value, str) and value in choices else f"must be {'|'.join(choices)}"
 
 
+# Model files only an option reads, by the option: left out of the digest of runs without it.
+OPTIONAL_MODELS: dict[str, str] = {"splice_model_embed.json": "embed"}
+
+
 @cache
-def models_digest() -> str:
-    """A hash of every file in the package's ``data`` folder (the shipped models), read once
-    per process."""
+def models_digest(*, embed: bool = False) -> str:
+    """A hash of the files in the package's ``data`` folder (the shipped models) that a run
+    reads, read once per process: the embedding model's only with ``embed``."""
     digest = hashlib.sha256()
     folder = resources.files("cleaner") / "data"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.is_file():
+        needs = OPTIONAL_MODELS.get(entry.name)
+        if entry.is_file() and (needs is None or (needs == "embed" and embed)):
             digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -94,6 +99,10 @@ class Options:
             read as ``auto``/``never``. HTML pages keep their published (DOM) order.
         drop_offtopic: drop paragraphs the order stage flags as spliced in from another story
             (by default they are only flagged in the metadata).
+        embed: score splices with the model that adds static word vectors (the optional
+            extra ``cleaner-news[embed]``; without it this option is an error). It catches
+            more paragraphs of another story, at the same rate of false flags (``make
+            eval-order``).
         text_noise: how plain-text inputs are cleaned: ``model`` scores every line with the
             shipped line model (:mod:`cleaner.textmode`), ``rules`` uses the hand-written rules
             alone, ``model+rules`` lets the model decide and the pattern lists veto.
@@ -113,6 +122,7 @@ class Options:
     profile: Profile | None = None
     reorder: Reorder = "auto"
     drop_offtopic: bool = False
+    embed: bool = False
     text_noise: TextNoise = "model+rules"
     fast: bool = False
 
@@ -124,17 +134,22 @@ class Options:
             error = choice_error(key, value)
             if error is not None:
                 raise ConfigError(f"Options.{key} {error}, not {value!r}")
+        if self.embed:
+            _check_embed()
 
     def fingerprint(self) -> str:
         """A short stable hash of every option, and of the models shipped in ``cleaner/data``
         (a retrained model changes outputs as much as an option does); equal options with the
         same models give equal fingerprints."""
         values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "profile"}
-        if not self.fast:
-            del values["fast"]  # added later: default outputs keep their fingerprint
+        for late in ("fast", "embed"):  # added later: default outputs keep their fingerprint
+            if not values[late]:
+                del values[late]
+        if self.embed:
+            values["embed"] = _embed_version()
         values["reorder"] = REORDER_FINGERPRINT[self.reorder]
         values["profile"] = self.profile.digest() if self.profile else None
-        values["models"] = models_digest()
+        values["models"] = models_digest(embed=self.embed)
         blob = json.dumps(values, sort_keys=True, ensure_ascii=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -145,6 +160,19 @@ class Options:
         if unknown:
             raise ConfigError(f"unknown option(s): {', '.join(sorted(unknown))}")
         return replace(self, **clean)
+
+
+def _check_embed() -> None:
+    from cleaner.order import embed  # the extra's loader imports nothing until it is used
+
+    if not embed.available():
+        raise ConfigError(embed.MISSING)
+
+
+def _embed_version() -> str:
+    from cleaner.order import embed
+
+    return f"{embed.DISTRIBUTION} {embed.version()}"
 
 
 def read_noise_phrases(path: Path) -> tuple[str, ...]:
@@ -232,6 +260,10 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "drop_offtopic", "switch",
         "Drop the paragraphs the order stage flags as spliced in from another story.",
         off="--keep-offtopic",
+    ),
+    OptionSpec(
+        "embed", "switch",
+        "Score splices with static word vectors too (the optional extra cleaner-news[embed]).",
     ),
     OptionSpec("text_noise", "choice", "How plain text is cleaned."),
     OptionSpec(

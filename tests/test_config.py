@@ -175,7 +175,7 @@ def test_phrase_file_line_endings_are_as_before(tmp_path: Path) -> None:
 
 def test_fingerprint_covers_the_shipped_models(monkeypatch: pytest.MonkeyPatch) -> None:
     before = Options().fingerprint()
-    monkeypatch.setattr(config, "models_digest", lambda: "another-model")
+    monkeypatch.setattr(config, "models_digest", lambda **_: "another-model")
     assert Options().fingerprint() != before
 
 

@@ -2,6 +2,8 @@
 
     python -m bench.order.splice_train            # writes the model file
     python -m bench.order.splice_train --check    # exit 1 if the written file would differ
+    python -m bench.order.splice_train --embed    # the model with embedding features
+    python -m bench.order.splice_train --crossfit # train-split recall of embedding feature sets
 
 Self-supervised, on the training split only (:mod:`bench.order.data`; the held-out and the
 untuned articles are never read here). Every training article of 3-25 paragraphs gives one
@@ -22,6 +24,12 @@ consecutive paragraphs of each (each an in-order text too).
 The word rarities (IDF) come from the same training articles: the number of articles each
 content-word stem is in, for the stems in at least :data:`DF_MIN` of them.
 
+With ``--embed`` the same examples also carry :data:`cleaner.order.splices.EMBED_FEATURES`
+(the extra ``cleaner-news[embed]`` must be installed) and the model goes to
+``cleaner/data/splice_model_embed.json``. ``--crossfit`` is how those features were chosen:
+for each candidate set, two folds of the training articles (even and odd places), each fitted
+and thresholded on one fold and scored on the other; it writes nothing.
+
 Deterministic (seeded, sorted, rounded), so the file is reproduced byte for byte.
 """
 
@@ -41,6 +49,8 @@ from bench.order.data import SPLIT_RULE, Article, articles_of, ids_digest
 from bench.order.train import render, solve, write_or_check
 from cleaner.order.features import analyse
 from cleaner.order.splices import (
+    EMBED_CANDIDATES,
+    EMBED_FEATURES,
     SPLICE_FEATURES,
     SpliceModel,
     jaccard,
@@ -50,6 +60,7 @@ from cleaner.order.splices import (
 from cleaner.text import stems
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "cleaner" / "data" / "splice_model.json"
+EMBED_MODEL_PATH = MODEL_PATH.with_name("splice_model_embed.json")
 MIN_UNITS, MAX_UNITS = 3, 25  # the texts the stage judges
 DONOR_MIN_WORDS = 8
 RANDOM_DONORS = 3
@@ -264,26 +275,120 @@ def model_dict(
     }
 
 
-def build() -> dict[str, Any]:
+def _unfitted(df: dict[str, int], everything: list[Article], names: tuple[str, ...]) -> SpliceModel:
+    """A model of zero weights: what the features need (the word counts, which features)."""
+    data = model_dict(0.0, [0.0] * len(names), 0.0, df, everything, (0, 0), features=names)
+    return splice_model_from_json(data, features=names)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingSet:
+    df: dict[str, int]
+    everything: list[Article]  # every training article (the word counts' documents)
+    judged: list[Article]  # those of 3-25 paragraphs
+    fit_on: list[Example]
+    clean: list[Example]
+
+
+def training_set(names: tuple[str, ...]) -> TrainingSet:
     everything = articles_of("train")
     df = document_frequency(everything)
-    articles = [a for a in everything if MIN_UNITS <= len(a.paragraphs) <= MAX_UNITS]
-    features_only = splice_model_from_json(
-        model_dict(0.0, [0.0] * len(SPLICE_FEATURES), 0.0, df, everything, (0, 0))
-    )
-    fit_on, clean = training_examples(articles, features_only)
-    bias, weights = fit(fit_on)
-    fitted = splice_model_from_json(model_dict(bias, weights, 0.0, df, everything, (0, 0)))
-    return model_dict(
-        bias, weights, threshold(fitted, clean), df, everything, (len(fit_on), len(clean))
-    )
+    judged = [a for a in everything if MIN_UNITS <= len(a.paragraphs) <= MAX_UNITS]
+    fit_on, clean = training_examples(judged, _unfitted(df, everything, names))
+    return TrainingSet(df, everything, judged, fit_on, clean)
+
+
+def build(*, names: tuple[str, ...] = SPLICE_FEATURES) -> dict[str, Any]:
+    data = training_set(names)
+    bias, weights = fit(data.fit_on)
+    unset = model_dict(bias, weights, 0.0, data.df, data.everything, (0, 0), features=names)
+    limit = threshold(splice_model_from_json(unset, features=names), data.clean)  # rounded weights
+    counts = (len(data.fit_on), len(data.clean))
+    return model_dict(bias, weights, limit, data.df, data.everything, counts, features=names)
+
+
+# The feature sets --crossfit compares (the base features are always in).
+CANDIDATE_SETS: dict[str, tuple[str, ...]] = {
+    "base": (),
+    "title+rest+neighbour": ("emb_title", "emb_rest", "emb_neighbour"),
+    "three + z": (
+        "emb_title", "emb_rest", "emb_neighbour", "emb_title_z", "emb_rest_z", "emb_neighbour_z"
+    ),
+    "all": EMBED_CANDIDATES,
+}
+
+
+KINDS = ("random", "topic")
+
+
+def _columns(examples: list[Example], keep: list[int]) -> list[Example]:
+    return [Example([[r[k] for k in keep] for r in e.rows], e.spliced) for e in examples]
+
+
+def _recall(model: SpliceModel, examples: list[Example]) -> float:
+    """The share of spliced examples whose splice is the top unit and passes the threshold."""
+    hits = 0
+    for e in examples:
+        scores = [model.score(row) for row in e.rows]
+        best = max(range(len(scores)), key=lambda k: (scores[k], -k))
+        hits += best == e.spliced and scores[best] > model.threshold
+    return hits / len(examples)
+
+
+def _owners(data: TrainingSet) -> tuple[list[int], list[int], list[str]]:
+    """Which article each fit example and each clean text came from, and each fit example's
+    kind (clean, random or topic donor)."""
+    per_fit = 1 + RANDOM_DONORS + TOPIC_DONORS
+    fit_owner = [i for i in range(len(data.judged)) for _ in range(per_fit)]
+    per_clean = [1 + (WINDOWS if len(a.paragraphs) > WINDOW_MIN else 0) for a in data.judged]
+    clean_owner = [i for i, k in enumerate(per_clean) for _ in range(k)]
+    kinds = ["clean", *["random"] * RANDOM_DONORS, *["topic"] * TOPIC_DONORS] * len(data.judged)
+    return fit_owner, clean_owner, kinds
+
+
+def _fold(data: TrainingSet, keep: list[int], fold: int) -> tuple[float, float, float]:
+    """(random recall, topic recall, false flags) fitted on one fold, scored on the other."""
+    fit_owner, clean_owner, kinds = _owners(data)
+    fits, cleans = _columns(data.fit_on, keep), _columns(data.clean, keep)
+    bias, weights = fit([e for e, o in zip(fits, fit_owner, strict=True) if o % 2 == fold])
+    mine = [e for e, o in zip(cleans, clean_owner, strict=True) if o % 2 == fold]
+    limit = threshold(SpliceModel(tuple(weights), bias, 0.0, {}, 0), mine)
+    model = SpliceModel(tuple(weights), bias, limit, {}, 0)
+    other = [(e, k) for e, o, k in zip(fits, fit_owner, kinds, strict=True) if o % 2 != fold]
+    theirs = [e for e, o in zip(cleans, clean_owner, strict=True) if o % 2 != fold]
+    false = sum(top_score(model, e.rows) > limit for e in theirs) / len(theirs)
+    random_, topic = (_recall(model, [e for e, k in other if k == kind]) for kind in KINDS)
+    return random_, topic, false
+
+
+def crossfit_report() -> list[str]:
+    """Two-fold train-split recall (random, same-topic donors) and false flags per set."""
+    data = training_set((*SPLICE_FEATURES, *EMBED_CANDIDATES))
+    base = list(range(len(SPLICE_FEATURES)))
+    lines = []
+    for name, extra in CANDIDATE_SETS.items():
+        keep = base + [len(SPLICE_FEATURES) + EMBED_CANDIDATES.index(c) for c in extra]
+        folds = [_fold(data, keep, fold) for fold in (0, 1)]
+        r, t, f = ((a + b) / 2 for a, b in zip(*folds, strict=True))
+        lines.append(f"{name:<22} random {r:.3f}  topic {t:.3f}  false flags {f:.3f}")
+        print(lines[-1], flush=True)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the shipped file")
+    parser.add_argument("--embed", action="store_true", help="the model with embeddings")
+    parser.add_argument("--crossfit", action="store_true", help="compare embedding features")
     args = parser.parse_args(argv)
-    return write_or_check(MODEL_PATH, render(build()), check=args.check, label="splice model")
+    if args.crossfit:
+        crossfit_report()
+        return 0
+    path, names = MODEL_PATH, SPLICE_FEATURES
+    if args.embed:
+        path, names = EMBED_MODEL_PATH, (*SPLICE_FEATURES, *EMBED_FEATURES)
+    label = "splice model" + (" (embed)" if args.embed else "")
+    return write_or_check(path, render(build(names=names)), check=args.check, label=label)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,13 @@ them all). The model is a conditional logit: of the units of one article, which 
 came from elsewhere. The unit with the highest score is flagged when the score passes the
 threshold, calibrated so that at most 2% of the in-order training articles get a flag. At most
 one unit per article is flagged.
+
+With the optional extra ``cleaner-news[embed]`` (``Options.embed``) a second model,
+``cleaner/data/splice_model_embed.json`` (``python -m bench.order.splice_train --embed``), adds
+:data:`EMBED_FEATURES`: cosines of static word vectors (:mod:`cleaner.order.embed`) between
+the unit and the title, the rest of the article and its neighbours, which see a paragraph
+about the same thing in other words. Cosines are rounded to :data:`SIM_DIGITS` digits before
+they enter a feature, so float differences between machines cannot flip a flag.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ from cleaner.order.features import Unit
 from cleaner.text import stems
 
 SPLICE_MODEL_FILE = "splice_model.json"
+EMBED_MODEL_FILE = "splice_model_embed.json"
+SIM_DIGITS = 4
 LOO_MIN_SD = 0.02  # floor of a spread: near-identical values give no z-score
 CORE_UNITS = 3  # a word in this many units is the article's core vocabulary
 MAIN_NAME_UNITS = 2  # a name in this many units is one of the article's main names
@@ -59,6 +68,23 @@ SPLICE_FEATURES = (
     "rare_share",  # word_share with each word weighted by its rarity (IDF)
     "rare_novel",  # summed rarity of the words found nowhere else
 )
+# Every embedding feature :func:`embed_columns` computes (cosines of unit vectors); the embed
+# model uses :data:`EMBED_FEATURES`, chosen by ``splice_train --crossfit`` on training data.
+EMBED_CANDIDATES = (
+    "emb_title",  # with the title (0 without one)
+    "emb_rest",  # with the sum of the other units' vectors
+    "emb_neighbour",  # mean with the unit before and after it
+    "emb_max",  # the highest with another unit
+    "emb_mean",  # the mean with the other units
+    "emb_title_z",  # leave-one-out z-scores of the five lines above
+    "emb_rest_z",
+    "emb_neighbour_z",
+    "emb_max_z",
+    "emb_mean_z",
+)
+# Two-fold train-split recall, random / same-topic donor (``splice_train --crossfit``): base
+# .520 / .299; these three .740 / .440; with their z-scores .729 / .403; all ten .760 / .427.
+EMBED_FEATURES = ("emb_title", "emb_rest", "emb_neighbour")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +97,12 @@ class SpliceModel:
     threshold: float
     df: Mapping[str, int]
     docs: int
+    features: tuple[str, ...] = ()  # the names of the weights, as trained
+
+    @property
+    def embedded(self) -> tuple[str, ...]:
+        """The embedding features it scores, after :data:`SPLICE_FEATURES` (none: no extra)."""
+        return tuple(name for name in self.features if name in EMBED_CANDIDATES)
 
     def idf(self, stem: str) -> float:
         return math.log((self.docs + 1) / (self.df.get(stem, 0) + 1))
@@ -90,6 +122,7 @@ def splice_model_from_json(
         threshold=float(data["threshold"]),
         df={k: int(v) for k, v in data["df"].items()},
         docs=int(data["docs"]),
+        features=features,
     )
 
 
@@ -100,8 +133,11 @@ def packaged_model(name: str, features: tuple[str, ...]) -> SpliceModel:
     return splice_model_from_json(json.loads(path.read_text(encoding="utf-8")), features=features)
 
 
-def load_splice_model() -> SpliceModel:
-    """The packaged paragraph scorer."""
+def load_splice_model(*, embed: bool = False) -> SpliceModel:
+    """The packaged paragraph scorer; ``embed``: the one with embedding features (scoring
+    with it needs the extra)."""
+    if embed:
+        return packaged_model(EMBED_MODEL_FILE, (*SPLICE_FEATURES, *EMBED_FEATURES))
     return packaged_model(SPLICE_MODEL_FILE, SPLICE_FEATURES)
 
 
@@ -130,8 +166,19 @@ def article_of(units: Sequence[Unit], title: str | None) -> Article:
         name_units=name_units,
         core=frozenset(s for s, c in word_units.items() if c >= CORE_UNITS),
         main_names=frozenset(e for e, c in name_units.items() if c >= MAIN_NAME_UNITS),
-        overlap=[[jaccard(a.stems, b.stems) for b in units] for a in units],
+        overlap=_overlap_matrix(units),
     )
+
+
+def _overlap_matrix(units: Sequence[Unit]) -> list[list[float]]:
+    """Every pair's Jaccard overlap (symmetric: each pair computed once)."""
+    n = len(units)
+    matrix = [[0.0] * n for _ in range(n)]
+    for i, a in enumerate(units):
+        matrix[i][i] = jaccard(a.stems, a.stems)
+        for j in range(i + 1, n):
+            matrix[i][j] = matrix[j][i] = jaccard(a.stems, units[j].stems)
+    return matrix
 
 
 def loo_z(values: list[float], i: int) -> float:
@@ -156,8 +203,9 @@ def share(part: float, whole: float) -> float:
 
 def _rarity(unit: Unit, shared: list[str], model: SpliceModel) -> tuple[float, float]:
     """The rarity-weighted share of shared words, and the summed rarity of the others."""
-    everything = sum(model.idf(s) for s in sorted(unit.stems))
-    found = sum(model.idf(s) for s in shared)
+    idf = {s: model.idf(s) for s in unit.stems}
+    everything = sum(idf[s] for s in sorted(unit.stems))
+    found = sum(idf[s] for s in shared)
     return share(found, everything), (everything - found) / IDF_NOVEL_SCALE
 
 
@@ -207,7 +255,7 @@ def _unit_row(i: int, unit: Unit, art: Article, model: SpliceModel) -> list[floa
         math.log(len(art.overlap)),
         math.log1p(len(own) - len(shared)),
         math.log1p(unit.text.count("\n")),
-        sum(ch.isdigit() for ch in unit.text) / max(1, len(unit.text)),
+        sum(map(str.isdigit, unit.text)) / max(1, len(unit.text)),
         rare_share,
         rare_novel,
     ]
@@ -223,14 +271,57 @@ Z_OF = {  # feature index of each z-score -> the feature it standardises
 def splice_features(
     units: Sequence[Unit], title: str | None, model: SpliceModel
 ) -> list[list[float]]:
-    """One row of :data:`SPLICE_FEATURES` per unit (at least two units)."""
+    """One row of :data:`SPLICE_FEATURES` per unit (at least two units), then the model's
+    embedding features."""
     art = article_of(units, title)
     rows = [_unit_row(i, u, art, model) for i, u in enumerate(units)]
     for z, source in Z_OF.items():
         column = [row[source] for row in rows]
         for i, row in enumerate(rows):
             row[z] = loo_z(column, i)
+    if model.embedded:
+        columns = embed_columns(units, title)
+        for i, row in enumerate(rows):
+            row += [columns[name][i] for name in model.embedded]
     return rows
+
+
+def _cosines(
+    units: Sequence[Unit], title: str | None
+) -> tuple[list[list[float]], list[float], list[float]]:
+    """Rounded cosines: between the units, of each unit with the title (0s without one), and
+    of each with the sum of the other units' vectors."""
+    from cleaner.order.embed import embed  # the optional extra: imported only when used
+
+    vectors = embed([title or "", *(u.text for u in units)])
+    own = vectors[1:]
+    rest = own.sum(axis=0) - own
+    norms = (rest * rest).sum(axis=1) ** 0.5
+    to_rest = (own * rest).sum(axis=1) / (norms + (norms == 0))
+    to_title = own @ vectors[0] if title else 0.0 * to_rest
+    return (
+        (own @ own.T).round(SIM_DIGITS).tolist(),
+        to_title.round(SIM_DIGITS).tolist(),
+        to_rest.round(SIM_DIGITS).tolist(),
+    )
+
+
+def embed_columns(units: Sequence[Unit], title: str | None) -> dict[str, list[float]]:
+    """Every feature of :data:`EMBED_CANDIDATES`, one column (a value per unit) each."""
+    matrix, to_title, to_rest = _cosines(units, title)
+    n = len(units)
+    others = [[matrix[i][j] for j in range(n) if j != i] for i in range(n)]
+    near = [[matrix[i][j] for j in (i - 1, i + 1) if 0 <= j < n] for i in range(n)]
+    columns = {
+        "emb_title": to_title,
+        "emb_rest": to_rest,
+        "emb_neighbour": [sum(x) / len(x) for x in near],
+        "emb_max": [max(x) for x in others],
+        "emb_mean": [sum(x) / len(x) for x in others],
+    }
+    for name in list(columns):
+        columns[name + "_z"] = [loo_z(columns[name], i) for i in range(n)]
+    return columns
 
 
 def splice_scores(units: Sequence[Unit], title: str | None, model: SpliceModel) -> list[float]:

@@ -47,7 +47,7 @@ from cleaner.order.search import (
     z_score,
 )
 from cleaner.order.sentences import Flagged, flag_sentence, split_out
-from cleaner.order.splices import SpliceModel, offtopic_units
+from cleaner.order.splices import SpliceModel, load_splice_model, offtopic_units
 
 MIN_UNITS = 3  # with two paragraphs there is no order worth repairing or judging
 # Articles are judged only in the length range the stage is evaluated on (make eval-order: 4-25
@@ -264,7 +264,7 @@ def repair_order(
         [groups[i] for i in decision.order],
         [units[i] for i in decision.order],
         doc.title,
-        model=splice_model,
+        model=splice_model or load_splice_model(embed=options.embed),
         sentence_model=sentence_model,
     )
     result = _result(

@@ -139,12 +139,12 @@ FINGERPRINTS: list[tuple[dict[str, object], str]] = [
 def test_fingerprint_unchanged(
     kwargs: dict[str, object], expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("cleaner.config.models_digest", lambda: "models")
+    monkeypatch.setattr("cleaner.config.models_digest", lambda **_: "models")
     assert Options(**kwargs).fingerprint() == expected  # type: ignore[arg-type]
 
 
 def test_always_has_a_fingerprint_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("cleaner.config.models_digest", lambda: "models")
+    monkeypatch.setattr("cleaner.config.models_digest", lambda **_: "models")
     always = Options(reorder="always").fingerprint()
     assert always not in {fingerprint for _, fingerprint in FINGERPRINTS}
 
