@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
-from cleaner.order.evidence import late_slip, surname_mentions
+from cleaner.order.evidence import Constraints, late_slip, numbered, surname_mentions
 from cleaner.order.features import Unit
 
 MAX_MOVES = 3  # small moves: at most this many single-unit moves from the given order
@@ -157,7 +157,7 @@ def global_order(scorer: Scorer) -> tuple[float, list[int]]:
     return scorer.score(order) - scorer.score(list(range(n))), order
 
 
-Names = list[tuple[frozenset[int], frozenset[int]]]
+Names = Constraints
 
 
 def introductions(units: list[Unit]) -> Names:
@@ -165,6 +165,11 @@ def introductions(units: list[Unit]) -> Names:
     bare). Surnames never used bare, and :func:`late_slip` ones, are left out."""
     n = len(units)
     return [names for _, names in surname_mentions(units) if not late_slip(*names, n)]
+
+
+def constraints(units: list[Unit]) -> Constraints:
+    """Every hard-evidence pair: the introductions, then a numbered list's sequence."""
+    return introductions(units) + numbered(units)
 
 
 def violations(names: Names, order: list[int]) -> int:

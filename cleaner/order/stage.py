@@ -39,8 +39,8 @@ from cleaner.order.result import OrderResult
 from cleaner.order.search import (
     Scorer,
     cohesion_matrix,
+    constraints,
     global_order,
-    introductions,
     resolve,
     small_moves,
     violations,
@@ -89,8 +89,9 @@ def decide(units: list[Unit], model: Model) -> Decision:
     """Gate and search on analysed units; ``order`` is the identity when not scrambled.
 
     With hard evidence -- a wire dateline that does not open the article (it is moved first),
-    a surname before its introduction (the fewest single-paragraph moves that leave no
-    violation, the model choosing among them) -- the evidence alone decides;
+    a surname before its introduction or a numbered list out of sequence (the fewest
+    single-paragraph moves that leave no violation, the model choosing among them) -- the
+    evidence alone decides;
     without it, the order is repaired only when the model finds the given order far worse than
     chance (``z`` below the calibrated gate).
     """
@@ -101,7 +102,7 @@ def decide(units: list[Unit], model: Model) -> Decision:
     if wire:
         order = [wire, *(k for k in identity if k != wire)]
         evidence.append(f"unit {wire} opens with a wire dateline: moved first")
-    pairs = introductions(units)
+    pairs = constraints(units)
     if violations(pairs, order):
         repaired = resolve(pairs, order, matrix)
         if not violations(pairs, repaired):
@@ -132,7 +133,7 @@ def force(units: list[Unit], model: Model) -> Decision:
     evidence.insert(0, FORCED_EVIDENCE)
     gain, order = global_order(Scorer(matrix, cohesion_matrix(units), model.cohesion))
     evidence.append(f"global re-order (gain {gain:.1f} log-odds)")
-    pairs = introductions(units)
+    pairs = constraints(units)
     if violations(pairs, order):
         order = resolve(pairs, order, matrix)
         evidence.append("then the fewest moves towards every introduction first")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner import clean
+from cleaner.order.evidence import numbered
 from cleaner.order.features import analyse
 from tests.order.common import (
     ORDER_DATA,
@@ -74,3 +75,60 @@ def test_early_bare_surname_is_still_repaired() -> None:
     assert paras.index(next(p for p in paras if "Anna Novak" in p)) < paras.index(
         next(p for p in paras if "Novak said" in p)
     )
+
+
+LIST = [
+    "Five ways the council plans to spend the new parks budget over the next five years.",
+    "1. New playgrounds in every district, starting with the oldest ones downtown.",
+    "2. Repairs to the public gardens damaged by the floods last winter.",
+    "3) Longer opening hours for the swimming pools during the summer months.",
+    "4. A tree for every street that has none, planted by volunteers in the spring.",
+    "The council will vote on the plan again next year, officials said on Tuesday.",
+]
+
+
+def _numbered(paras: list[str]) -> list[tuple[int, int]]:
+    return sorted((min(a), min(b)) for a, b in numbered(analyse(paras, None)))
+
+
+def test_numbered_list_out_of_sequence_is_put_back() -> None:
+    scrambled = [LIST[0], LIST[3], LIST[1], LIST[2], *LIST[4:]]
+    result = clean(joined(scrambled), name="x.txt")
+    assert result.text == joined(LIST)
+    order = result.metadata["order"]
+    assert order["changed"] is True
+    assert "unit 1 is numbered 3, out of its list's sequence" in order["evidence"]
+
+
+def test_numbered_list_in_sequence_is_untouched() -> None:
+    result = clean(joined(LIST), name="x.txt")
+    assert result.text == joined(LIST)
+    assert result.metadata["order"]["changed"] is False
+    assert not any("numbered" in line for line in result.metadata["order"]["evidence"])
+
+
+@pytest.mark.parametrize(
+    ("numbers", "pairs"),
+    [
+        (["1", "2", "3"], [(0, 1), (0, 2), (1, 2)]),
+        (["3", "2", "1"], [(0, 1), (0, 2), (1, 2)]),  # a countdown, in order
+        (["3", "1", "2", "4"], [(0, 3), (1, 0), (1, 2), (1, 3), (2, 0), (2, 3)]),  # 4 of 6 up
+        (["1", "3", "2"], [(0, 1), (0, 2), (2, 1)]),
+        (["2", "1"], [(0, 1)]),  # two: read as a countdown, never moved
+        (["2", "4", "1", "3"], []),  # 3 of 6 pairs up: no evidence either way
+        (["1", "2", "4"], []),  # a gap: not one list
+        (["1", "1", "2"], []),  # a number twice
+        (["1"], []),  # one number is no list
+        ([str(k) for k in range(1, 11)], []),  # longer than NUMBERED_MAX
+    ],
+    ids=["up", "countdown", "one-moved", "swapped", "two", "tie", "gap", "twice", "one", "ten"],
+)
+def test_what_counts_as_a_numbered_list(numbers: list[str], pairs: list[tuple[int, int]]) -> None:
+    paras = [f"{n}. Item {n} of the list, with a few words to read." for n in numbers]
+    assert _numbered(paras) == sorted(pairs)
+
+
+def test_an_in_order_countdown_is_untouched() -> None:
+    countdown = [LIST[0], LIST[4], LIST[3].replace("3)", "3."), LIST[2], LIST[1], LIST[5]]
+    result = clean(joined(countdown), name="x.txt")
+    assert result.text == joined(countdown)
