@@ -23,7 +23,7 @@ import math
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import Any
 
 from cleaner.document import Block
@@ -33,6 +33,7 @@ from cleaner.order.splices import (
     IDF_NOVEL_SCALE,
     LOO_MIN_SD,
     SpliceModel,
+    digit_count,
     jaccard,
     packaged_model,
     share,
@@ -143,15 +144,19 @@ def context_of(
     sentences: Sequence[Sentence], units: Sequence[Words], title: str | None, model: SpliceModel
 ) -> Context:
     title_stems = frozenset(stems(title or ""))
-    by_para: dict[int, Counter[str]] = {}  # per paragraph: in how many of its sentences a word is
+    groups: dict[int, list[frozenset[str]]] = {}  # per paragraph, its sentences' words
     for s, u in zip(sentences, units, strict=True):
-        by_para.setdefault(s.para, Counter()).update(u.stems)
-    word_sentences = Counter(x for u in units for x in u.stems)
-    word_paras = Counter(x for words in by_para.values() for x in words)
-    names = Counter(e for u in units for e in u.entities)
+        groups.setdefault(s.para, []).append(u.stems)
+    # per paragraph: in how many of its sentences a word is (one count per paragraph, the words
+    # met in the same order as by one update per sentence)
+    by_para = {p: Counter(chain.from_iterable(g)) for p, g in groups.items()}
+    # chain: the same words in the same order as a nested generator, without a frame per word
+    word_sentences = Counter(chain.from_iterable(u.stems for u in units))
+    word_paras = Counter(chain.from_iterable(by_para.values()))
+    names = Counter(chain.from_iterable(u.entities for u in units))
     return Context(
         title=title_stems,
-        idf={x: model.idf(x) for x in word_sentences},
+        idf=model.idfs(word_sentences),
         elsewhere=frozenset(x for x, c in word_sentences.items() if c > 1) | title_stems,
         rest=frozenset(x for x, c in word_paras.items() if c > 1) | title_stems,
         core=frozenset(x for x, c in word_paras.items() if c >= CORE_PARAS),
@@ -165,8 +170,9 @@ def _word_shares(s: Sentence, unit: Words, ctx: Context) -> list[float]:
     own = unit.stems
     found = own & ctx.elsewhere
     # fsum is exact, so the sums do not depend on the order a set yields its words in
-    everything = math.fsum(ctx.idf[x] for x in own)
-    rare_found = math.fsum(ctx.idf[x] for x in found)
+    idf = ctx.idf.__getitem__
+    everything = math.fsum(map(idf, own))
+    rare_found = math.fsum(map(idf, found))
     return [
         share(len(found), len(own)),
         share(len(own & ctx.repeated[s.para]), len(own)),
@@ -199,7 +205,7 @@ def _shape(k: int, sentences: Sequence[Sentence], unit: Words, ctx: Context) -> 
         float(k + 1 == len(sentences) or sentences[k + 1].para != s.para),
         float(first in CONNECTIVE_OPENERS),
         float(first in PRONOUN_OPENERS),
-        sum(map(str.isdigit, s.text)) / max(1, len(s.text)),  # map: no Python call per char
+        digit_count(s.text) / max(1, len(s.text)),
     ]
 
 
@@ -257,8 +263,10 @@ def loo_zs(values: list[float]) -> list[float]:
     found = []
     for x in values:
         mean = (total - x) / (n - 1)
-        spread = max(0.0, (squares - x * x - (n - 1) * mean * mean) / (n - 2))
-        found.append((x - mean) / max(math.sqrt(spread), LOO_MIN_SD))
+        spread = (squares - x * x - (n - 1) * mean * mean) / (n - 2)
+        # what max(0.0, spread) and max(sd, LOO_MIN_SD) give (nan too), without the calls
+        sd = math.sqrt(spread) if spread > 0.0 else 0.0
+        found.append((x - mean) / (LOO_MIN_SD if sd < LOO_MIN_SD else sd))
     return found
 
 

@@ -25,11 +25,13 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import chain, repeat
+from operator import mul
 from typing import Any
 
 from cleaner.order.features import Unit
@@ -98,6 +100,15 @@ class SpliceModel:
     df: Mapping[str, int]
     docs: int
     features: tuple[str, ...] = ()  # the names of the weights, as trained
+    # idf of every word in ``df`` and of an unseen one, worked out once per model: the scorers
+    # look up hundreds of words per article (the same formula, so the same floats)
+    _idf: dict[str, float] = field(init=False, repr=False, compare=False)
+    _unseen: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        docs = self.docs + 1
+        object.__setattr__(self, "_idf", {s: math.log(docs / (c + 1)) for s, c in self.df.items()})
+        object.__setattr__(self, "_unseen", math.log(docs / (0 + 1)))
 
     @property
     def embedded(self) -> tuple[str, ...]:
@@ -105,10 +116,19 @@ class SpliceModel:
         return tuple(name for name in self.features if name in EMBED_CANDIDATES)
 
     def idf(self, stem: str) -> float:
-        return math.log((self.docs + 1) / (self.df.get(stem, 0) + 1))
+        return self._idf.get(stem, self._unseen)
+
+    def idfs(self, stems: Iterable[str]) -> dict[str, float]:
+        """:meth:`idf` of each word (one dict lookup each, no method call)."""
+        words = list(stems)
+        return dict(zip(words, map(self._idf.get, words, repeat(self._unseen)), strict=True))
 
     def score(self, row: Sequence[float]) -> float:
-        return self.bias + sum(w * x for w, x in zip(self.weights, row, strict=True))
+        if len(row) != len(self.weights):  # what zip(strict=True) checked
+            raise ValueError("a feature row of the wrong length")
+        # map(mul) makes the same products, summed in the same order, without a generator
+        total: float = sum(map(mul, self.weights, row))
+        return self.bias + total
 
 
 def splice_model_from_json(
@@ -151,22 +171,31 @@ class Article:
     core: frozenset[str]
     main_names: frozenset[str]
     overlap: list[list[float]]
+    # worked out once per article, so each unit's counts are set intersections
+    elsewhere: frozenset[str]  # words in the title or in two units or more
+    names_elsewhere: frozenset[str]  # names in the title or in two units or more
+    idf: Mapping[str, float]  # the rarity of every word
 
 
 def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
-    return len(a & b) / (len(a | b) or 1)
+    common = len(a & b)
+    return common / ((len(a) + len(b) - common) or 1)  # the union's size, without building it
 
 
-def article_of(units: Sequence[Unit], title: str | None) -> Article:
-    word_units = Counter(s for u in units for s in u.stems)
-    name_units = Counter(e for u in units for e in u.entities)
+def article_of(units: Sequence[Unit], title: str | None, model: SpliceModel) -> Article:
+    word_units = Counter(chain.from_iterable(u.stems for u in units))  # no frame per word
+    name_units = Counter(chain.from_iterable(u.entities for u in units))
+    title_stems = frozenset(stems(title or ""))
     return Article(
-        title=frozenset(stems(title or "")),
+        title=title_stems,
         word_units=word_units,
         name_units=name_units,
         core=frozenset(s for s, c in word_units.items() if c >= CORE_UNITS),
         main_names=frozenset(e for e, c in name_units.items() if c >= MAIN_NAME_UNITS),
         overlap=_overlap_matrix(units),
+        elsewhere=frozenset(s for s, c in word_units.items() if c > 1) | title_stems,
+        names_elsewhere=frozenset(e for e, c in name_units.items() if c > 1) | title_stems,
+        idf=model.idfs(word_units),
     )
 
 
@@ -175,7 +204,7 @@ def _overlap_matrix(units: Sequence[Unit]) -> list[list[float]]:
     n = len(units)
     matrix = [[0.0] * n for _ in range(n)]
     for i, a in enumerate(units):
-        matrix[i][i] = jaccard(a.stems, a.stems)
+        matrix[i][i] = 1.0 if a.stems else 0.0  # jaccard(a, a)
         for j in range(i + 1, n):
             matrix[i][j] = matrix[j][i] = jaccard(a.stems, units[j].stems)
     return matrix
@@ -187,13 +216,22 @@ def loo_z(values: list[float], i: int) -> float:
     if len(others) < 2:
         return 0.0
     mean = sum(others) / len(others)
-    sd = math.sqrt(sum((x - mean) ** 2 for x in others) / (len(others) - 1))
-    return (values[i] - mean) / max(sd, LOO_MIN_SD)
+    # a list, not a generator: faster, the same terms in the same order
+    sd = math.sqrt(sum([(x - mean) ** 2 for x in others]) / (len(others) - 1))
+    return (values[i] - mean) / (LOO_MIN_SD if sd < LOO_MIN_SD else sd)  # max(sd, LOO_MIN_SD)
 
 
 def _shared(unit: Unit, art: Article) -> list[str]:
     """The unit's words found in the title or another unit, sorted (a fixed sum order)."""
-    return sorted(s for s in unit.stems if s in art.title or art.word_units[s] > 1)
+    return sorted(unit.stems & art.elsewhere)
+
+
+def digit_count(text: str) -> int:
+    """``sum(map(str.isdigit, text))``: in ASCII text only 0-9 are digits, and ten counts in C
+    are faster than a call per character."""
+    if text.isascii():
+        return sum(map(text.count, "0123456789"))
+    return sum(map(str.isdigit, text))
 
 
 def share(part: float, whole: float) -> float:
@@ -201,16 +239,17 @@ def share(part: float, whole: float) -> float:
     return part / whole if whole else 1.0
 
 
-def _rarity(unit: Unit, shared: list[str], model: SpliceModel) -> tuple[float, float]:
+def _rarity(unit: Unit, shared: list[str], art: Article) -> tuple[float, float]:
     """The rarity-weighted share of shared words, and the summed rarity of the others."""
-    idf = {s: model.idf(s) for s in unit.stems}
-    everything = sum(idf[s] for s in sorted(unit.stems))
-    found = sum(idf[s] for s in shared)
+    idf = art.idf
+    # plain sums in sorted order, as trained; map: no generator frame per word
+    everything = sum(map(idf.__getitem__, sorted(unit.stems)))
+    found = sum(map(idf.__getitem__, shared))
     return share(found, everything), (everything - found) / IDF_NOVEL_SCALE
 
 
 def _names(unit: Unit, art: Article) -> tuple[float, float, float, float]:
-    found = sum(1 for e in unit.entities if e in art.title or art.name_units[e] > 1)
+    found = len(unit.entities & art.names_elsewhere)
     return (
         share(found, len(unit.entities)),
         float(bool(unit.entities)),
@@ -220,18 +259,18 @@ def _names(unit: Unit, art: Article) -> tuple[float, float, float, float]:
 
 
 def _overlaps(art: Article, i: int) -> tuple[float, float, float]:
-    row = [x for j, x in enumerate(art.overlap[i]) if j != i]
+    row = art.overlap[i][:i] + art.overlap[i][i + 1 :]  # all but the unit itself
     near = [art.overlap[i][j] for j in (i - 1, i + 1) if 0 <= j < len(art.overlap)]
     return sum(row) / len(row), max(row), sum(near) / len(near)
 
 
-def _unit_row(i: int, unit: Unit, art: Article, model: SpliceModel) -> list[float]:
+def _unit_row(i: int, unit: Unit, art: Article) -> list[float]:
     """Every feature of one unit but the three z-scores (filled in by :func:`splice_features`)."""
     shared = _shared(unit, art)
     own = unit.stems
     name_share, has_names, novel_names, names_carried = _names(unit, art)
     mean, top, near = _overlaps(art, i)
-    rare_share, rare_novel = _rarity(unit, shared, model)
+    rare_share, rare_novel = _rarity(unit, shared, art)
     core = art.core
     title = art.title
     return [
@@ -239,7 +278,7 @@ def _unit_row(i: int, unit: Unit, art: Article, model: SpliceModel) -> list[floa
         name_share,
         has_names,
         novel_names,
-        share(sum(1 for s in own if art.word_units[s] >= CORE_UNITS), len(own)),
+        share(len(own & core), len(own)),  # core: the words in CORE_UNITS units or more
         len(own & title) / len(title) if title else 0.0,
         len(own & title) / len(own) if own else 0.0,
         float(bool(title)),
@@ -255,7 +294,7 @@ def _unit_row(i: int, unit: Unit, art: Article, model: SpliceModel) -> list[floa
         math.log(len(art.overlap)),
         math.log1p(len(own) - len(shared)),
         math.log1p(unit.text.count("\n")),
-        sum(map(str.isdigit, unit.text)) / max(1, len(unit.text)),
+        digit_count(unit.text) / max(1, len(unit.text)),
         rare_share,
         rare_novel,
     ]
@@ -273,8 +312,8 @@ def splice_features(
 ) -> list[list[float]]:
     """One row of :data:`SPLICE_FEATURES` per unit (at least two units), then the model's
     embedding features."""
-    art = article_of(units, title)
-    rows = [_unit_row(i, u, art, model) for i, u in enumerate(units)]
+    art = article_of(units, title, model)
+    rows = [_unit_row(i, u, art) for i, u in enumerate(units)]
     for z, source in Z_OF.items():
         column = [row[source] for row in rows]
         for i, row in enumerate(rows):
