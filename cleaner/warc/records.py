@@ -1,0 +1,142 @@
+"""The records of a WARC archive, as pages to clean or as skips and errors with a reason.
+
+FastWARC (Resiliparse's reader; ``bench/warc_readers.py`` measured it at twice warcio's
+records/s, and unlike warcio it refuses a gzipped HTML file named ``.warc.gz``) only frames
+the records here: each block is read raw and its HTTP message is taken apart by
+:mod:`cleaner.warc.http`, so a record cut short (a block shorter than its Content-Length)
+or an encoding that does not decode is a reason, never a silent garbage body. The archive
+is opened here, as a file, so no path or URL reaches fsspec, and records are streamed: a
+record over the size cap is skipped unread.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cleaner.warc.http import HttpError, parse_response
+
+# The media types cleaned (a page without a Content-Type is cleaned too: the read stage sniffs).
+DOCUMENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+TAKEN = ("response", "resource")
+HEADER_SLACK = 64 * 1024  # a response's HTTP headers, on top of the body's size cap
+RECORD_MAGIC = b"WARC/"
+GZIP_MAGIC = b"\x1f\x8b"
+GZIP_WBITS = 16 + zlib.MAX_WBITS
+NOT_WARC = "not a WARC file (no WARC/1.x record"
+PEEK_BYTES = 4096  # enough of a gzip member to inflate the first five bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One record: a page to clean (``body`` set), or why it is not one (``skip``) or cannot
+    be read (``error``)."""
+
+    offset: int
+    kind: str  # the WARC-Type: response, resource, request ...
+    uri: str = ""
+    record_id: str = ""
+    date: str = ""
+    body: bytes | None = None
+    charset: str | None = None  # what the HTTP header declares
+    skip: str | None = None
+    error: str | None = None
+
+
+def _header(record: Any, name: str) -> str:
+    value = record.headers.get(name)
+    return str(value).strip() if value is not None else ""
+
+
+def _base(record: Any) -> Record:
+    return Record(
+        offset=int(record.stream_pos),
+        kind=_header(record, "WARC-Type").lower() or "unknown",
+        uri=_header(record, "WARC-Target-URI").strip("<>"),
+        record_id=_header(record, "WARC-Record-ID"),
+        date=_header(record, "WARC-Date"),
+    )
+
+
+def _block(record: Any, base: Record, max_bytes: int) -> bytes | Record:
+    """The record's block, or the base record with the error that stops it being read."""
+    length = int(record.content_length)
+    if length > max_bytes + HEADER_SLACK:
+        return replace(base, error=f"record of {length} bytes over the size limit ({max_bytes})")
+    block = record.reader.read()
+    if len(block) < length:
+        return replace(base, error=f"record cut short ({len(block)} of {length} bytes)")
+    return bytes(block)
+
+
+def _page(base: Record, block: bytes, media: str | None, max_bytes: int) -> Record:
+    """A record with its body, or skipped for its media type."""
+    if media is not None and media not in DOCUMENT_TYPES:
+        return replace(base, skip=f"content type {media}")
+    if len(block) > max_bytes:
+        return replace(base, error=f"body over the size limit ({max_bytes} bytes)")
+    return replace(base, body=block)
+
+
+def _response(base: Record, block: bytes, max_bytes: int) -> Record:
+    try:
+        http = parse_response(block, max_bytes=max_bytes)
+    except HttpError as exc:
+        return replace(base, error=str(exc))
+    if http.status != 200:
+        return replace(base, skip=f"HTTP status {http.status}")
+    return replace(_page(base, http.body, http.content_type, max_bytes), charset=http.charset)
+
+
+def _media(value: str) -> str | None:
+    return value.split(";", 1)[0].strip().lower() or None
+
+
+def classify(record: Any, *, max_bytes: int) -> Record:
+    """One FastWARC record as a :class:`Record` (its block is read only when it is taken)."""
+    base = _base(record)
+    if base.kind not in TAKEN:
+        return replace(base, skip=f"{base.kind} record")
+    block = _block(record, base, max_bytes)
+    if isinstance(block, Record):
+        return block
+    if base.kind == "resource":
+        return _page(base, block, _media(_header(record, "Content-Type")), max_bytes)
+    return _response(base, block, max_bytes)
+
+
+def _starts_a_record(handle: BinaryIO) -> bool:
+    """Does a record (gzipped or not) start here? An empty rest is no record and no error.
+    (FastWARC in quirks mode reads a gzipped HTML file as an archive of no records.)"""
+    head = handle.read(PEEK_BYTES)
+    if head.startswith(GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(GZIP_WBITS).decompress(head, len(RECORD_MAGIC))
+        except zlib.error:
+            return False
+    return not head or head.startswith(RECORD_MAGIC)
+
+
+def records(path: Path, *, max_bytes: int, start: int = 0) -> Iterator[Record]:
+    """Every record of the archive from byte ``start`` (a record's offset) on, in order. An
+    archive that stops being readable ends with one error record at the last offset read."""
+    from fastwarc import ArchiveIterator  # the warc extra: imported only for an archive
+
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        if not _starts_a_record(handle):
+            yield Record(start, "unknown", error=f"{NOT_WARC} at offset {start})")
+            return
+        handle.seek(start)
+        stream = ArchiveIterator(handle, parse_http=False, quirks_mode=True, fsspec_args=False)
+        last = start
+        try:
+            for record in stream:
+                found = classify(record, max_bytes=max_bytes)
+                last = found.offset
+                yield found
+        except OSError as exc:
+            yield Record(last, "unknown", error=f"unreadable after offset {last}: {exc}")

@@ -1,0 +1,181 @@
+"""Reading a WARC archive: which records are pages, why the others are skipped, and how a
+broken archive or record fails (one error, the other records read)."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from pathlib import Path
+
+import pytest
+
+from cleaner.warc.records import Record, records
+from tests.warc.common import PAGE, Rec, http, write_warc
+
+pytest.importorskip("fastwarc")
+CAP = 1024 * 1024
+
+
+def _read(path: Path, **kwargs: int) -> list[Record]:
+    return list(records(path, max_bytes=kwargs.pop("max_bytes", CAP), **kwargs))
+
+
+def _one(tmp_path: Path, rec: Rec, *, max_bytes: int = CAP) -> Record:
+    path = tmp_path / "one.warc.gz"
+    write_warc(path, [rec])
+    [found] = _read(path, max_bytes=max_bytes)
+    return found
+
+
+def test_a_response_page_with_its_metadata(tmp_path: Path) -> None:
+    found = _one(tmp_path, Rec("response", "http://example.com/a", http()))
+    assert (found.body, found.charset, found.skip, found.error) == (PAGE, "utf-8", None, None)
+    assert found.uri == "http://example.com/a" and found.kind == "response" and found.offset == 0
+    assert found.record_id.startswith("<urn:uuid:") and found.date == "2026-11-30T10:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("rec", "skip"),
+    [
+        (Rec("response", "http://x.org/", http(status="404 Not Found")), "HTTP status 404"),
+        (Rec("response", "http://x.org/", http(status="301 Moved")), "HTTP status 301"),
+        (
+            Rec(
+                "response",
+                "http://x.org/i",
+                http(b"\xff\xd8", headers=("Content-Type: image/jpeg",)),
+            ),
+            "content type image/jpeg",
+        ),
+        (Rec("request", "http://x.org/", b"GET / HTTP/1.1\r\n\r\n"), "request record"),
+        (Rec("metadata", "http://x.org/", b"fetchTimeMs: 12\r\n"), "metadata record"),
+        (Rec("revisit", "http://x.org/", http()), "revisit record"),
+        (Rec("warcinfo", "", b"software: test\r\n"), "warcinfo record"),
+    ],
+    ids=["404", "redirect", "image", "request", "metadata", "revisit", "warcinfo"],
+)
+def test_records_that_are_not_pages_are_skipped_with_a_reason(
+    tmp_path: Path, rec: Rec, skip: str
+) -> None:
+    found = _one(tmp_path, rec)
+    assert (found.skip, found.body, found.error) == (skip, None, None)
+
+
+def test_a_resource_record_is_a_page(tmp_path: Path) -> None:
+    found = _one(tmp_path, Rec("resource", "file:///a.html", PAGE, content_type="text/html"))
+    assert found.body == PAGE
+
+
+def _chunked(body: bytes) -> bytes:
+    half = len(body) // 2
+    return b"%x\r\n%s\r\n%x;ext=1\r\n%s\r\n0\r\n\r\n" % (
+        half,
+        body[:half],
+        len(body) - half,
+        body[half:],
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        (gzip.compress(PAGE), ("Content-Type: text/html", "Content-Encoding: gzip")),
+        (zlib.compress(PAGE), ("Content-Type: text/html", "Content-Encoding: deflate")),
+        (zlib.compress(PAGE)[2:-4], ("Content-Type: text/html", "Content-Encoding: deflate")),
+        (PAGE, ("Content-Type: text/html", "Content-Encoding: gzip")),  # stored decoded
+        (
+            _chunked(gzip.compress(PAGE)),
+            ("Content-Type: text/html", "Transfer-Encoding: chunked", "Content-Encoding: gzip"),
+        ),
+    ],
+    ids=["gzip", "deflate", "raw-deflate", "label-only", "chunked-gzip"],
+)
+def test_encodings_are_undone(tmp_path: Path, body: bytes, headers: tuple[str, ...]) -> None:
+    assert (
+        _one(tmp_path, Rec("response", "http://x.org/", http(body, headers=headers))).body == PAGE
+    )
+
+
+def test_br_is_undone(tmp_path: Path) -> None:
+    brotli = pytest.importorskip("brotli")
+    headers = ("Content-Type: text/html", "Content-Encoding: br")
+    rec = Rec("response", "http://x.org/", http(brotli.compress(PAGE), headers=headers))
+    assert _one(tmp_path, rec).body == PAGE
+
+
+@pytest.mark.parametrize(
+    ("block", "error"),
+    [
+        (http(headers=("Content-Type: text/html", "Content-Encoding: zstd-x")), "is not supported"),
+        (b"not http at all\r\n\r\n<p>x</p>", "not an HTTP response"),
+        (http(b"5\r\nab", headers=("Transfer-Encoding: chunked",)), "chunked body cut short"),
+        (
+            http(gzip.compress(b"x" * 5000), headers=("Content-Encoding: gzip",)),
+            "exceeds the limit",
+        ),
+    ],
+    ids=["unknown-encoding", "not-http", "chunks-cut", "gzip-bomb"],
+)
+def test_a_bad_http_message_is_an_error(tmp_path: Path, block: bytes, error: str) -> None:
+    found = _one(tmp_path, Rec("response", "http://x.org/", block), max_bytes=4096)
+    assert found.body is None and error in (found.error or "")
+
+
+def test_a_record_over_the_cap_fails_alone(tmp_path: Path) -> None:
+    path = tmp_path / "big.warc.gz"
+    big = http(b"<p>" + b"word " * 40_000 + b"</p>")
+    write_warc(
+        path, [Rec("response", "http://x.org/a", big), Rec("response", "http://x.org/b", http())]
+    )
+    first, second = _read(path, max_bytes=1000)
+    assert "over the size limit" in (first.error or "") and second.body == PAGE
+
+
+def test_seeking_to_a_record_offset_reads_from_it(tmp_path: Path) -> None:
+    path = tmp_path / "three.warc.gz"
+    recs = [Rec("response", f"http://x.org/{k}", http()) for k in range(3)]
+    offsets = write_warc(path, recs)
+    assert [r.offset for r in _read(path)] == offsets
+    assert [r.uri for r in _read(path, start=offsets[2])] == ["http://x.org/2"]
+
+
+def test_an_uncompressed_archive(tmp_path: Path) -> None:
+    path = tmp_path / "plain.warc"
+    write_warc(path, [Rec("response", "http://x.org/", http())], packed=False)
+    assert [r.body for r in _read(path)] == [PAGE]
+
+
+def test_a_truncated_archive_keeps_the_records_before_the_cut(tmp_path: Path) -> None:
+    path = tmp_path / "cut.warc.gz"
+    offsets = write_warc(path, [Rec("response", f"http://x.org/{k}", http()) for k in range(3)])
+    data = path.read_bytes()
+    path.write_bytes(data[: offsets[2] + (len(data) - offsets[2]) // 2])
+    found = _read(path)
+    assert [r.body for r in found[:2]] == [PAGE, PAGE]
+    assert found[2:] and all(r.body is None and r.error for r in found[2:])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [gzip.compress(PAGE), PAGE, bytes(range(256)) * 4],
+    ids=["gzipped-html", "html", "binary"],
+)
+def test_a_file_that_is_no_warc_is_one_error(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "page.warc.gz"
+    path.write_bytes(data)
+    [found] = _read(path)
+    assert found.body is None and found.error == "not a WARC file (no WARC/1.x record at offset 0)"
+
+
+def test_an_empty_archive_has_no_records(tmp_path: Path) -> None:
+    path = tmp_path / "empty.warc.gz"
+    path.write_bytes(b"")
+    assert _read(path) == []
+
+
+def test_a_record_claiming_more_than_it_holds_is_cut_short(tmp_path: Path) -> None:
+    path = tmp_path / "short.warc.gz"
+    block = http()
+    write_warc(path, [Rec("response", "http://x.org/", block, claimed=len(block) + 500)])
+    found = _read(path)
+    assert found[0].body is None and "cut short" in (found[0].error or "")
