@@ -214,9 +214,13 @@ def _declared(data: bytes) -> str | None:
     match = _DECLARED.search(data[:4096])
     if not match:
         return None
-    label = (match.group(1) or match.group(2)).decode("ascii").lower()
+    return _codec((match.group(1) or match.group(2)).decode("ascii"))
+
+
+def _codec(label: str | None) -> str | None:
+    """Python's name for a charset label (``ISO-8859-1`` -> ``iso8859-1``); None if unknown."""
     try:
-        return codecs.lookup(label).name
+        return codecs.lookup(label.strip().lower()).name if label else None
     except LookupError:
         return None
 
@@ -243,8 +247,9 @@ def _replaced(text: str, data: bytes) -> int:
     return text.count(_REPLACEMENT) - data.count(_REPLACEMENT_UTF8)
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes to text; return the text and the name of the encoding used."""
+def decode(data: bytes, *, charset: str | None = None) -> tuple[str, str]:
+    """Decode bytes to text; return the text and the name of the encoding used. ``charset``:
+    what the transport declared (an HTTP header), which beats the document's own label."""
     bom = _bom(data)
     if bom:
         name, skip = bom
@@ -259,7 +264,7 @@ def decode(data: bytes) -> tuple[str, str]:
     almost = _mostly_utf8(data)
     if almost is not None:
         return almost, UTF8_REPLACED
-    declared = _declared(data)
+    declared = _codec(charset) or _declared(data)
     if declared in ("latin-1", "iso8859-1", "ascii"):
         # As browsers do (WHATWG Encoding): these labels mean windows-1252, whose extra
         # characters („ “ … €) pages declaring latin-1 use all the time.
@@ -316,8 +321,11 @@ def sniff_kind(text: str, name: str) -> Kind:
     return "html" if tags >= 5 else "text"
 
 
-def read(data: bytes | str, *, name: str, max_bytes: int) -> Decoded:
-    """Turn raw input into :class:`Decoded`, or raise :class:`InputError` saying why not."""
+def read(
+    data: bytes | str, *, name: str, max_bytes: int, charset: str | None = None
+) -> Decoded:
+    """Turn raw input into :class:`Decoded`, or raise :class:`InputError` saying why not.
+    ``charset``: the one the transport declared (see :func:`decode`)."""
     if isinstance(data, str):
         # sha256 and size are of the text as given; surrogatepass encodes even a lone half.
         raw = data.encode("utf-8", errors="surrogatepass")
@@ -336,7 +344,7 @@ def read(data: bytes | str, *, name: str, max_bytes: int) -> Decoded:
             raise InputError(f"empty file (after {packing.name} decompression)")
     elif len(data) > max_bytes:
         raise InputError(_too_big(max_bytes))
-    return _decoded(data, name, sha, size)
+    return _decoded(data, name, sha, size, charset=charset)
 
 
 def read_file(path: Path, *, name: str, max_bytes: int) -> Decoded:
@@ -392,7 +400,9 @@ def _too_big(max_bytes: int) -> str:
     return f"file size exceeds the limit of {max_bytes} bytes"
 
 
-def _decoded(data: bytes, name: str, sha: str, size: int) -> Decoded:
+def _decoded(
+    data: bytes, name: str, sha: str, size: int, *, charset: str | None = None
+) -> Decoded:
     """Decode the (decompressed) bytes of an input whose stored form has ``sha`` and ``size``."""
     warnings: list[str] = []
     binary = _binary_kind(data)
@@ -408,7 +418,7 @@ def _decoded(data: bytes, name: str, sha: str, size: int) -> Decoded:
         # A few stray NULs in a real page (seen in the wild) are removed, not fatal.
         data = data.replace(b"\x00", b"")
         warnings.append("removed stray NUL bytes")
-    text, encoding = decode(data)
+    text, encoding = decode(data, charset=charset)
     if encoding == UTF8_REPLACED:
         # The metadata names a codec; that some bytes were replaced is a warning.
         warnings.append(f"invalid UTF-8 bytes replaced ({_replaced(text, data)} characters)")

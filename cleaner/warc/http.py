@@ -63,8 +63,8 @@ def _split(block: bytes) -> tuple[bytes, bytes, bytes]:
 
 def parse_response(block: bytes, *, max_bytes: int) -> Response:
     """The response in ``block`` with its body decoded (see the module's docstring)."""
-    line, fields, body = _split(block)
-    status = _status(line)
+    status = _status(block.split(b"\n", 1)[0])  # first: garbage is "not HTTP", not "no end"
+    _, fields, body = _split(block)
     try:
         headers = parse_headers(io.BytesIO(fields + b"\r\n\r\n"))
     except (HTTPException, ValueError) as exc:

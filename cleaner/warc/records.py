@@ -42,6 +42,7 @@ class Record:
     date: str = ""
     body: bytes | None = None
     charset: str | None = None  # what the HTTP header declares
+    content_type: str | None = None  # the media type, lower case (None: not given)
     skip: str | None = None
     error: str | None = None
 
@@ -78,7 +79,7 @@ def _page(base: Record, block: bytes, media: str | None, max_bytes: int) -> Reco
         return replace(base, skip=f"content type {media}")
     if len(block) > max_bytes:
         return replace(base, error=f"body over the size limit ({max_bytes} bytes)")
-    return replace(base, body=block)
+    return replace(base, body=block, content_type=media)
 
 
 def _response(base: Record, block: bytes, max_bytes: int) -> Record:

@@ -1,0 +1,83 @@
+"""Clean every page of a WARC archive, in archive order: the Python API of WARC input.
+
+Each page record is read with the charset its HTTP header declares and cleaned like a file;
+its metadata gains ``warc`` (the archive, the record's id, offset and target URI) and
+``fetched`` (``WARC-Date``), and ``url`` is the target URI when the page names none of its
+own. ``source`` is the record's output stem under the archive's folder
+(:mod:`cleaner.warc.mapping`), so every record of an archive has one of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cleaner.config import Options
+from cleaner.errors import InputError
+from cleaner.warc.mapping import Stems, archive_stem
+from cleaner.warc.records import Record, records
+
+if TYPE_CHECKING:
+    from cleaner.pipeline import CleanResult
+
+TEXT_TYPES = ("text/plain",)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One record of the archive: cleaned (``result``), skipped (``record.skip``) or failed
+    (``error``: the record's or the cleaning's reason). ``stem``: where its outputs go, under
+    OUT (pages only)."""
+
+    record: Record
+    stem: str | None = None
+    result: CleanResult | None = None
+    error: str | None = None
+
+
+def clean_archive(
+    path: Path, *, name: str | None = None, options: Options | None = None
+) -> Iterator[Item]:
+    """Every record of the archive at ``path`` (``name``: its path as shown and mapped, the
+    file name by default), in order."""
+    folder = archive_stem(name or path.name)
+    stems = Stems()
+    opts = options or Options()
+    for record in records(path, max_bytes=opts.max_bytes):
+        if record.body is None:
+            yield Item(record, error=record.error)
+            continue
+        stem = f"{folder}/{stems.claim(record.uri, record.record_id)}"
+        yield _cleaned(record, stem, name or path.name, opts)
+
+
+def _cleaned(record: Record, stem: str, archive: str, options: Options) -> Item:
+    from cleaner.pipeline import clean  # lazy, as in the batch workers
+    from cleaner.read import read
+
+    assert record.body is not None
+    suffix = ".txt" if record.content_type in TEXT_TYPES else ".html"
+    try:
+        decoded = read(
+            record.body, name=stem + suffix, max_bytes=options.max_bytes, charset=record.charset
+        )
+        result = clean(decoded, name=stem, options=options)
+    except InputError as exc:
+        return Item(record, stem, error=exc.reason)
+    result.metadata.update(_warc_fields(record, archive, result.metadata.get("url")))
+    return Item(record, stem, result)
+
+
+def _warc_fields(record: Record, archive: str, url: object) -> dict[str, object]:
+    return {
+        "url": url or record.uri or None,
+        "warc": {
+            "file": archive,
+            "record_id": record.record_id,
+            "offset": record.offset,
+            "uri": record.uri,
+        },
+        "fetched": record.date or None,
+    }
