@@ -12,7 +12,7 @@ record over the size cap is skipped unread.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,6 +28,11 @@ GZIP_MAGIC = b"\x1f\x8b"
 GZIP_WBITS = 16 + zlib.MAX_WBITS
 NOT_WARC = "not a WARC file (no WARC/1.x record"
 PEEK_BYTES = 4096  # enough of a gzip member to inflate the first five bytes
+SCAN_BYTES = 1024 * 1024  # read at a time while looking for the next record
+GZIP_MEMBER = b"\x1f\x8b\x08"  # a gzip member, deflate-compressed
+RECORD_LINE = b"WARC/1."
+# Errors after which the reader may be lost: the records that follow are found again.
+FRAMING_ERRORS = ("record cut short", "record of ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,22 +127,66 @@ def _starts_a_record(handle: BinaryIO) -> bool:
 
 
 def records(path: Path, *, max_bytes: int, start: int = 0) -> Iterator[Record]:
-    """Every record of the archive from byte ``start`` (a record's offset) on, in order. An
-    archive that stops being readable ends with one error record at the last offset read."""
-    from fastwarc import ArchiveIterator  # the warc extra: imported only for an archive
+    """Every record of the archive from byte ``start`` (a record's offset) on, in order.
 
+    A record whose Content-Length is wrong, or a member that does not decompress, throws the
+    reader off the records that follow (it reads them as that record's content, or stops):
+    after one, reading resumes at the next place a record starts (:func:`next_record`), so
+    one broken record costs itself, never the rest of the archive."""
     with open(path, "rb") as handle:
         handle.seek(start)
         if not _starts_a_record(handle):
             yield Record(start, "unknown", error=f"{NOT_WARC} at offset {start})")
             return
-        handle.seek(start)
-        stream = ArchiveIterator(handle, parse_http=False, quirks_mode=True, fsspec_args=False)
-        last = start
-        try:
-            for record in stream:
-                found = classify(record, max_bytes=max_bytes)
-                last = found.offset
-                yield found
-        except OSError as exc:
-            yield Record(last, "unknown", error=f"unreadable after offset {last}: {exc}")
+        at: int | None = start
+        while at is not None:
+            broken = yield from _run(handle, at, max_bytes)
+            at = None if broken is None else next_record(handle, broken + 1)
+
+
+def _run(handle: BinaryIO, start: int, max_bytes: int) -> Generator[Record, None, int | None]:
+    """The records from ``start`` until the end or one that breaks the framing: returns that
+    one's offset (None: the end was reached)."""
+    from fastwarc import ArchiveIterator  # the warc extra: imported only for an archive
+
+    handle.seek(start)
+    stream = ArchiveIterator(handle, parse_http=False, quirks_mode=True, fsspec_args=False)
+    last: int | None = None
+    try:
+        for record in stream:
+            found = classify(record, max_bytes=max_bytes)
+            last = max(found.offset, start)
+            yield found
+            if found.error is not None and found.error.startswith(FRAMING_ERRORS):
+                return last
+    except OSError as exc:
+        if last is not None:  # a later record is bad: the next run starts at it, and says so
+            return last
+        yield Record(start, "unknown", error=f"unreadable record at offset {start}: {exc}")
+        return start
+    return None
+
+
+def next_record(handle: BinaryIO, after: int) -> int | None:
+    """The first offset from ``after`` on where a record starts: a gzip member that inflates
+    to ``WARC/``, or ``WARC/1.`` at the start of a line; None: none is left."""
+    at = after
+    while True:
+        handle.seek(at)
+        chunk = handle.read(SCAN_BYTES)
+        if not chunk:
+            return None
+        for hit in sorted(_candidates(chunk)):
+            handle.seek(at + hit)
+            if _starts_a_record(handle):  # not empty: the magic is there
+                return at + hit
+        at += max(1, len(chunk) - len(RECORD_LINE))  # a magic cut by the chunk's end is seen next
+
+
+def _candidates(chunk: bytes) -> Iterator[int]:
+    for magic in (GZIP_MEMBER, RECORD_LINE):
+        hit = chunk.find(magic)
+        while hit >= 0:
+            if magic is GZIP_MEMBER or hit == 0 or chunk[hit - 1 : hit] == b"\n":
+                yield hit
+            hit = chunk.find(magic, hit + 1)

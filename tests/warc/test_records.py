@@ -179,3 +179,31 @@ def test_a_record_claiming_more_than_it_holds_is_cut_short(tmp_path: Path) -> No
     write_warc(path, [Rec("response", "http://x.org/", block, claimed=len(block) + 500)])
     found = _read(path)
     assert found[0].body is None and "cut short" in (found[0].error or "")
+
+
+@pytest.mark.parametrize("packed", [True, False], ids=["gz", "plain"])
+@pytest.mark.parametrize("claimed", [10**9, 50_000], ids=["huge", "too-long"])
+def test_a_wrong_content_length_costs_its_record_alone(
+    tmp_path: Path, packed: bool, claimed: int
+) -> None:
+    """The reader would read the records after it as its content; they are found again."""
+    path = tmp_path / ("lying.warc.gz" if packed else "lying.warc")
+    recs = [Rec("response", f"http://x.org/{k}", http()) for k in range(5)]
+    recs[1] = Rec("response", "http://x.org/1", http(), claimed=claimed)
+    offsets = write_warc(path, recs, packed=packed)
+    found = _read(path)
+    assert [r.uri for r in found] == [f"http://x.org/{k}" for k in range(5)]
+    assert found[1].error and [r.body for r in found[2:]] == [PAGE] * 3
+    assert [r.offset for r in found[2:]] == offsets[2:]
+
+
+def test_a_corrupt_member_costs_its_record_alone(tmp_path: Path) -> None:
+    path = tmp_path / "corrupt.warc.gz"
+    offsets = write_warc(path, [Rec("response", f"http://x.org/{k}", http()) for k in range(4)])
+    data = bytearray(path.read_bytes())
+    middle = (offsets[1] + offsets[2]) // 2
+    data[middle : middle + 12] = b"\x00garbage!!\xff\xfe"
+    path.write_bytes(bytes(data))
+    found = _read(path)
+    assert [r.body for r in found if r.uri in ("http://x.org/2", "http://x.org/3")] == [PAGE] * 2
+    assert any(r.error for r in found) and found[0].body == PAGE
