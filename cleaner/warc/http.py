@@ -61,14 +61,17 @@ def _split(block: bytes) -> tuple[bytes, bytes, bytes]:
     raise HttpError("HTTP headers without an end")
 
 
-def parse_response(block: bytes, *, max_bytes: int) -> Response:
-    """The response in ``block`` with its body decoded (see the module's docstring)."""
+def parse_response(block: bytes, *, max_bytes: int, decode: bool = True) -> Response:
+    """The response in ``block`` with its body decoded (see the module's docstring);
+    ``decode=False``: the status and headers only (the body is left empty)."""
     status = _status(block.split(b"\n", 1)[0])  # first: garbage is "not HTTP", not "no end"
     _, fields, body = _split(block)
     try:
         headers = parse_headers(io.BytesIO(fields + b"\r\n\r\n"))
     except (HTTPException, ValueError) as exc:
         raise HttpError(f"bad HTTP headers ({type(exc).__name__})") from exc
+    if not decode:
+        return Response(status, headers, b"")
     if "chunked" in headers.get("Transfer-Encoding", "").lower():
         body = dechunked(body)
     return Response(status, headers, decoded(body, headers.get("Content-Encoding", ""), max_bytes))

@@ -51,6 +51,11 @@ class Record:
     skip: str | None = None
     error: str | None = None
 
+    @property
+    def page(self) -> bool:
+        """A record to clean (its body is empty when read without bodies)."""
+        return self.skip is None and self.error is None and self.body is not None
+
 
 def _header(record: Any, name: str) -> str:
     value = record.headers.get(name)
@@ -87,9 +92,9 @@ def _page(base: Record, block: bytes, media: str | None, max_bytes: int) -> Reco
     return replace(base, body=block, content_type=media)
 
 
-def _response(base: Record, block: bytes, max_bytes: int) -> Record:
+def _response(base: Record, block: bytes, max_bytes: int, bodies: bool) -> Record:
     try:
-        http = parse_response(block, max_bytes=max_bytes)
+        http = parse_response(block, max_bytes=max_bytes, decode=bodies)
     except HttpError as exc:
         return replace(base, error=str(exc))
     if http.status != 200:
@@ -101,7 +106,7 @@ def _media(value: str) -> str | None:
     return value.split(";", 1)[0].strip().lower() or None
 
 
-def classify(record: Any, *, max_bytes: int) -> Record:
+def classify(record: Any, *, max_bytes: int, bodies: bool = True) -> Record:
     """One FastWARC record as a :class:`Record` (its block is read only when it is taken)."""
     base = _base(record)
     if base.kind not in TAKEN:
@@ -111,7 +116,7 @@ def classify(record: Any, *, max_bytes: int) -> Record:
         return block
     if base.kind == "resource":
         return _page(base, block, _media(_header(record, "Content-Type")), max_bytes)
-    return _response(base, block, max_bytes)
+    return _response(base, block, max_bytes, bodies)
 
 
 def _starts_a_record(handle: BinaryIO) -> bool:
@@ -126,8 +131,11 @@ def _starts_a_record(handle: BinaryIO) -> bool:
     return not head or head.startswith(RECORD_MAGIC)
 
 
-def records(path: Path, *, max_bytes: int, start: int = 0) -> Iterator[Record]:
+def records(
+    path: Path, *, max_bytes: int, start: int = 0, bodies: bool = True
+) -> Iterator[Record]:
     """Every record of the archive from byte ``start`` (a record's offset) on, in order.
+    ``bodies=False``: a response's body is neither decoded nor kept (a scan of the archive).
 
     A record whose Content-Length is wrong, or a member that does not decompress, throws the
     reader off the records that follow (it reads them as that record's content, or stops):
@@ -140,11 +148,13 @@ def records(path: Path, *, max_bytes: int, start: int = 0) -> Iterator[Record]:
             return
         at: int | None = start
         while at is not None:
-            broken = yield from _run(handle, at, max_bytes)
+            broken = yield from _run(handle, at, max_bytes, bodies)
             at = None if broken is None else next_record(handle, broken + 1)
 
 
-def _run(handle: BinaryIO, start: int, max_bytes: int) -> Generator[Record, None, int | None]:
+def _run(
+    handle: BinaryIO, start: int, max_bytes: int, bodies: bool
+) -> Generator[Record, None, int | None]:
     """The records from ``start`` until the end or one that breaks the framing: returns that
     one's offset (None: the end was reached)."""
     from fastwarc import ArchiveIterator  # the warc extra: imported only for an archive
@@ -154,7 +164,7 @@ def _run(handle: BinaryIO, start: int, max_bytes: int) -> Generator[Record, None
     last: int | None = None
     try:
         for record in stream:
-            found = classify(record, max_bytes=max_bytes)
+            found = classify(record, max_bytes=max_bytes, bodies=bodies)
             last = max(found.offset, start)
             yield found
             if found.error is not None and found.error.startswith(FRAMING_ERRORS):
