@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from cleaner import clean
 from cleaner.batch import Selection, plan
 from cleaner.batch.inputs import output_stem
-from cleaner.batch.selection import NOT_HTML, UNSUPPORTED
+from cleaner.batch.selection import NOT_HTML, UNSUPPORTED, WARC_NOT_YET
 from cleaner.cli import app
 from tests.conftest import ARTICLE
 
@@ -139,3 +139,10 @@ def test_a_utf16_page_without_extension_is_taken_for_html(tmp_path: Path) -> Non
 )
 def test_only_an_extension_that_tells_the_kind_leaves_the_output_name(name: str, stem: str) -> None:
     assert output_stem(name) == stem
+
+
+@pytest.mark.parametrize("name", ["crawl.warc.gz", "plain.WARC"])
+def test_a_warc_archive_is_skipped_with_a_reason_that_says_why(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_bytes(gzip.compress(b"WARC/1.1\r\n\r\n"))
+    result = plan([tmp_path], tmp_path / "out")
+    assert result.jobs == [] and result.skipped == [(name, WARC_NOT_YET)]
