@@ -359,11 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the shipped file")
     args = parser.parse_args(argv)
-    text = render(build())
-    status = write_or_check(MODEL_PATH, text, check=args.check, label="order model")
-    if not args.check:
-        print(text)
-    return status
+    return write_or_check(MODEL_PATH, render(build()), check=args.check, label="order model")
+
 
 if __name__ == "__main__":
     sys.exit(main())
