@@ -32,6 +32,7 @@ from pathlib import Path
 
 from bench.order.data import Article, Split, articles_of
 from bench.order.evaluate import cell
+from cleaner.order.evidence import numbered
 from cleaner.order.features import Unit, analyse
 
 OUT = Path("/tmp/cues_results.txt")
@@ -266,6 +267,7 @@ CUES: dict[str, Cue] = {
     "numbered ('1.' '2)' any)": numbered_cue(NUMERAL, strict=False),
     "numbered ('1.' '2)' exactly 1..m)": numbered_cue(NUMERAL, strict=True),
     "numbered ('1.' '2)' exactly 1..m, m <= 9)": numbered_cue(NUMERAL, strict=True, longest=9),
+    "numbered, as shipped (cleaner.order.evidence.numbered)": numbered,
     "ordinals ('First,' exactly 1..m)": numbered_cue(ORDINAL, strict=True),
     "lowercase opener not first": continuation_cue(LOWER_OPEN, strict=False),
     "lowercase word opener (5+ words) not first": continuation_cue(LOWER_WORD_OPEN, strict=False),
