@@ -23,7 +23,6 @@ from urllib.parse import unquote, urlsplit
 from cleaner.batch import selection
 from cleaner.names import unpacked
 
-WARC_SUFFIXES = (".warc", ".warc.gz")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 NO_HOST = "_no-host"  # a target URI without one (a resource record named by a path)
 INDEX = "index"

@@ -17,14 +17,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cleaner.warc.http import HttpError, parse_response
+from cleaner.warc.http import GZIP_MAGIC, HttpError, parse_response
 
 # The media types cleaned (a page without a Content-Type is cleaned too: the read stage sniffs).
 DOCUMENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 TAKEN = ("response", "resource")
 HEADER_SLACK = 64 * 1024  # a response's HTTP headers, on top of the body's size cap
 RECORD_MAGIC = b"WARC/"
-GZIP_MAGIC = b"\x1f\x8b"
 GZIP_WBITS = 16 + zlib.MAX_WBITS
 NOT_WARC = "not a WARC file (no WARC/1.x record"
 PEEK_BYTES = 4096  # enough of a gzip member to inflate the first five bytes
