@@ -54,8 +54,8 @@ def choice_error(key: str, value: object) -> str | None:
     return None if isinstance(value, str) and value in choices else f"must be {'|'.join(choices)}"
 
 
-# Model files only an option reads, by the option: left out of the digest of runs without it.
-OPTIONAL_MODELS: dict[str, str] = {"splice_model_embed.json": "embed"}
+# Model files only --embed reads: left out of the digest of runs without it.
+EMBED_MODELS = frozenset({"splice_model_embed.json"})
 
 
 @cache
@@ -65,8 +65,7 @@ def models_digest(*, embed: bool = False) -> str:
     digest = hashlib.sha256()
     folder = resources.files("cleaner") / "data"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        needs = OPTIONAL_MODELS.get(entry.name)
-        if entry.is_file() and (needs is None or (needs == "embed" and embed)):
+        if entry.is_file() and (embed or entry.name not in EMBED_MODELS):
             digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
     return digest.hexdigest()[:16]
 
