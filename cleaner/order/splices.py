@@ -319,7 +319,7 @@ def splice_features(
         for i, row in enumerate(rows):
             row[z] = loo_z(column, i)
     if model.embedded:
-        columns = embed_columns(units, title)
+        columns = embed_columns(units, title, model.embedded)
         for i, row in enumerate(rows):
             row += [columns[name][i] for name in model.embedded]
     return rows
@@ -345,8 +345,11 @@ def _cosines(
     )
 
 
-def embed_columns(units: Sequence[Unit], title: str | None) -> dict[str, list[float]]:
-    """Every feature of :data:`EMBED_CANDIDATES`, one column (a value per unit) each."""
+def embed_columns(
+    units: Sequence[Unit], title: str | None, names: Sequence[str] = EMBED_CANDIDATES
+) -> dict[str, list[float]]:
+    """The features ``names`` (of :data:`EMBED_CANDIDATES`), one column (a value per unit)
+    each; the z-scores only of those asked for (the shipped model asks for none)."""
     matrix, to_title, to_rest = _cosines(units, title)
     n = len(units)
     others = [[matrix[i][j] for j in range(n) if j != i] for i in range(n)]
@@ -358,9 +361,11 @@ def embed_columns(units: Sequence[Unit], title: str | None) -> dict[str, list[fl
         "emb_max": [max(x) for x in others],
         "emb_mean": [sum(x) / len(x) for x in others],
     }
-    for name in list(columns):
-        columns[name + "_z"] = [loo_z(columns[name], i) for i in range(n)]
-    return columns
+    for name in names:
+        if name not in columns:  # a z-score: "emb_rest_z" of "emb_rest"
+            source = columns[name.removesuffix("_z")]
+            columns[name] = [loo_z(source, i) for i in range(n)]
+    return {name: columns[name] for name in names}
 
 
 def splice_scores(units: Sequence[Unit], title: str | None, model: SpliceModel) -> list[float]:
