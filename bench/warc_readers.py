@@ -46,6 +46,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 LIBS = ("fastwarc", "warcio")
@@ -95,8 +96,8 @@ def load_pages(root: Path) -> list[Page]:
 def build_warc(pages: list[Page], path: Path, compress: bool) -> int:
     """Write the pages as ``response`` records (+ warcinfo, request, metadata) to ``path``;
     returns the number of records written."""
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
+    from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
+    from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
     n = 0
     with path.open("wb") as out:
@@ -149,7 +150,7 @@ def fastwarc_iterate(path: Path) -> tuple[int, int, int]:
 
 
 def warcio_iterate(path: Path) -> tuple[int, int, int]:
-    from warcio.archiveiterator import ArchiveIterator
+    from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
 
     records = docs = nbytes = 0
     with path.open("rb") as f:
@@ -263,6 +264,77 @@ def jobs(rounds: int, files: list[Path]) -> Iterator[tuple[int, str, str, Path]]
                     yield r, lib, mode, path
 
 
+Runs = dict[tuple[str, str, str], list[dict[str, float]]]
+
+
+def offsets_files(
+    files: list[Path], tmp: Path, quiet: bool = False
+) -> dict[tuple[str, Path], Path]:
+    """Each library's response offsets of each file, in a fixed shuffled order, saved in
+    ``tmp`` for the seek workers (and whether both libraries agree on them, printed)."""
+    out: dict[tuple[str, Path], Path] = {}
+    rng = random.Random(17)
+    for p in files:
+        got = {lib: OFFSETS[lib](p) for lib in LIBS}
+        if not quiet:
+            print(f"{p.name}: {len(got['warcio'])} response offsets; fastwarc stream_pos == "
+                  f"warcio get_record_offset(): {got['fastwarc'] == got['warcio']}")
+        for lib in LIBS:
+            offs = got[lib][:]
+            rng.shuffle(offs)
+            f = tmp / f"offsets-{lib}-{p.name}.json"
+            f.write_text(json.dumps(offs))
+            out[(lib, p)] = f
+    return out
+
+
+def measure(files: list[Path], rounds: int, tmp: Path, quiet: bool = False) -> Runs:
+    """Every (file, mode, library)'s runs, ``rounds`` interleaved rounds of fresh processes."""
+    offsets = offsets_files(files, tmp, quiet)
+    results: Runs = {}
+    for _, lib, mode, path in jobs(rounds, files):
+        offs_file = offsets[(lib, path)] if mode == "seek" else None
+        run = run_worker(lib, mode, path, offs_file)
+        results.setdefault((path.name, mode, lib), []).append(run)
+    return results
+
+
+def summary(results: Runs) -> list[dict[str, Any]]:
+    """One row per (file, mode, library): medians of wall and CPU, the largest peak RSS."""
+    rows: list[dict[str, Any]] = []
+    for (fname, mode, lib), runs in results.items():
+        wall = statistics.median(r["wall"] for r in runs)
+        n = int(runs[0]["records"])
+        rows.append({"file": fname, "task": mode, "library": lib, "records": n,
+                     "docs": int(runs[0]["docs"]), "records_per_s": n / wall, "wall": wall,
+                     "cpu": statistics.median(r["cpu"] for r in runs),
+                     "body_mib_per_s": runs[0]["bytes"] / 2**20 / wall,
+                     "peak_rss_mib": max(r["rss_peak"] for r in runs),
+                     "rss_after_import_mib": max(r["rss_base"] for r in runs),
+                     "runs_wall": [r["wall"] for r in runs]})
+    return rows
+
+
+def same_reads(results: Runs) -> bool:
+    """Did both libraries see the same documents and body bytes in every (file, mode)?"""
+    seen: dict[tuple[str, str], set[tuple[float, float]]] = {}
+    for (fname, mode, _), runs in results.items():
+        seen.setdefault((fname, mode), set()).add((runs[0]["docs"], runs[0]["bytes"]))
+    return all(len(v) == 1 for v in seen.values())
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    lines = ["| file | task | library | records | docs | records/s (wall) | wall s | CPU s "
+             "| body MiB/s | peak RSS MiB (after import) |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['file']} | {r['task']} | {r['library']} | {r['records']} | {r['docs']} "
+                     f"| {r['records_per_s']:,.0f} | {r['wall']:.3f} | {r['cpu']:.3f} "
+                     f"| {r['body_mib_per_s']:,.0f} | {r['peak_rss_mib']:.1f} "
+                     f"({r['rss_after_import_mib']:.1f}) |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=5)
@@ -287,45 +359,12 @@ def main() -> None:
         print(f"{len(pages)} pages ({html_mib:.1f} MiB HTML, {sum(bool(p.charset) for p in pages)} "
               f"with a declared charset), {total} records per file; "
               + ", ".join(f"{p.name} {p.stat().st_size / 2**20:.1f} MiB" for p in files))
-        offsets_files: dict[tuple[str, Path], Path] = {}
-        rng = random.Random(17)
-        for p in files:
-            got = {lib: OFFSETS[lib](p) for lib in LIBS}
-            same = got["fastwarc"] == got["warcio"]
-            print(f"{p.name}: {len(got['warcio'])} response offsets; fastwarc stream_pos == "
-                  f"warcio get_record_offset(): {same}")
-            for lib in LIBS:
-                offs = got[lib][:]
-                rng.shuffle(offs)
-                f = Path(tmp) / f"offsets-{lib}-{p.name}.json"
-                f.write_text(json.dumps(offs))
-                offsets_files[(lib, p)] = f
-        results: dict[tuple[str, str, str], list[dict[str, float]]] = {}
-        for _, lib, mode, path in jobs(args.rounds, files):
-            offs_file = offsets_files[(lib, path)] if mode == "seek" else None
-            run = run_worker(lib, mode, path, offs_file)
-            results.setdefault((path.name, mode, lib), []).append(run)
+        results = measure(files, args.rounds, Path(tmp))
 
     print(f"\nmedian of {args.rounds} interleaved rounds, fresh process per run "
           f"(Python {sys.version.split()[0]})\n")
-    print("| file | task | library | records | docs | records/s (wall) | wall s | CPU s "
-          "| body MiB/s | peak RSS MiB (after import) |")
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    for (fname, mode, lib), runs in results.items():
-        wall = statistics.median(r["wall"] for r in runs)
-        cpu = statistics.median(r["cpu"] for r in runs)
-        n = int(runs[0]["records"])
-        peak = max(r["rss_peak"] for r in runs)
-        base = max(r["rss_base"] for r in runs)
-        mib = runs[0]["bytes"] / 2**20
-        docs = int(runs[0]["docs"])
-        print(f"| {fname} | {mode} | {lib} | {n} | {docs} | {n / wall:,.0f} | {wall:.3f} "
-              f"| {cpu:.3f} | {mib / wall:,.0f} | {peak:.1f} ({base:.1f}) |")
-    seen: dict[tuple[str, str], set[tuple[float, float]]] = {}
-    for (fname, mode, _), runs in results.items():
-        seen.setdefault((fname, mode), set()).add((runs[0]["docs"], runs[0]["bytes"]))
-    print("\ndocs and body bytes identical across libraries: "
-          + str(all(len(v) == 1 for v in seen.values())))
+    print(table(summary(results)))
+    print("\ndocs and body bytes identical across libraries: " + str(same_reads(results)))
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from bench.speed.inputs import pages, spread, unpack
 from bench.speed.memory import memory_report, memory_rows
 from bench.speed.report import Part, environment, header, ratio, rows_table, save, with_targets
 from bench.speed.throughput import throughput
+from bench.speed.warc import warc_available, warc_part
 
 RESULTS = Path(__file__).resolve().parent.parent / "results" / "speed.json"
 
@@ -69,7 +70,11 @@ def full_part(src: Path, scratch: Path, args: argparse.Namespace) -> Part:
                       "memory": memory}  # fmt: skip
     parts = [tables, rows_table(rows, rss, rss_files), big_tables]
     results, text = with_targets(results, targets, parts)
-    return results, "\n\n".join([text, stages_table(stages), memory_report(memory)])
+    text = "\n\n".join([text, stages_table(stages), memory_report(memory)])
+    if not warc_available():  # the archive is written with warcio
+        return results, text + "\n\nWARC part not run: warcio is not importable (the bench extra)"
+    results["warc"], warc_text = warc_part(scratch / "warc-part", args.quick, args.repeats)
+    return results, "\n\n".join([text, warc_text])
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -89,11 +94,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to save the JSON")
     parser.add_argument(
         "--only",
-        choices=["pages", "big", "dask", "memory"],
+        choices=["pages", "big", "dask", "memory", "warc"],
         help="pages: the page and text throughput and its targets; big: the big pages alone;"
         " dask: only --jobs 2 against --dask on a 2-worker LocalCluster, alternated; memory:"
-        " only the peak RSS of one worker on bad inputs (each saved to speed-PART.json unless"
-        " --out is given)",
+        " only the peak RSS of one worker on bad inputs; warc: cleaner clean over a WARC of the"
+        " pages against the same pages as files, and FastWARC against warcio (each saved to"
+        " speed-PART.json unless --out is given)",
     )
     parser.add_argument(
         "--pages",
@@ -110,6 +116,8 @@ def arg_problem(args: argparse.Namespace) -> str | None:
         return "--pages N (N >= 1) goes with --only pages or --only dask"
     if args.only == "dask" and not dask_available():
         return "--only dask needs the dask extra: pip install 'cleaner[dask]'"
+    if args.only == "warc" and not warc_available():
+        return "--only warc needs warcio and fastwarc: pip install 'cleaner[bench,warc]'"
     return None
 
 
@@ -142,6 +150,9 @@ def run_part(args: argparse.Namespace, scratch: Path) -> tuple[Part, int | None]
     if args.only == "big":
         results, targets, tables = big_part(scratch, args.quick)
         return with_targets(results, targets, [tables]), None
+    if args.only == "warc":
+        results, text = warc_part(scratch, args.quick, args.repeats)
+        return (results, text), results["docs"]
     files = spread(pages(args.quick), args.pages)
     if not files:
         raise SystemExit(f"no pages under {data_dir()}")
