@@ -33,6 +33,7 @@ from cleaner.version import __version__
 if TYPE_CHECKING:
     from cleaner.document import Decoded
     from cleaner.pipeline import CleanResult
+    from cleaner.warc.records import Readable
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 all files cleaned or up to date (or failures within --max-failures); 1 some"
@@ -376,7 +377,7 @@ def _hooks(
     def on_progress(outcome: batch.Outcome) -> None:
         feedback.advance(failed=outcome.status == "failed")
         if verbose and outcome.status == "cleaned":
-            feedback.print(f"cleaned {shown(outcome.source)}")
+            feedback.print(f"cleaned {_cleaned_name(outcome, shown)}")
 
     def on_planned(source: str, reason: str) -> None:
         typer.echo(f"would clean {batch.display(source)} ({reason})")
@@ -397,6 +398,13 @@ def _hooks(
         doomed=on_doomed,
         phase=feedback.phase,
     )
+
+
+def _cleaned_name(outcome: batch.Outcome, shown: Callable[[str], str]) -> str:
+    """A cleaned file as typed; a page of an archive by its output name, and the archive."""
+    if outcome.archive is None:
+        return shown(outcome.source)
+    return f"{batch.display(outcome.source)} (from {shown(outcome.archive)})"
 
 
 def _summary(
@@ -420,8 +428,10 @@ def _summary(
         )
         return
     empty = f" ({report.empty} empty: no article found)" if report.empty else ""
+    records = sum(report.records_skipped.values())
+    passed = f" (and {records} archive records that are not pages)" if records else ""
     line = (
-        f"{report.cleaned} cleaned{empty}, {len(report.skipped)} skipped,"
+        f"{report.cleaned} cleaned{empty}, {len(report.skipped)} skipped{passed},"
         f" {len(report.failed)} failed, {report.up_to_date} up to date"
     )
     if report.pruned:
@@ -442,9 +452,16 @@ def _clean_stdin(options: Options, *, jsonl: bool = False) -> None:
     """One document from stdin to stdout: its text, or with ``--format jsonl`` one JSON
     object with ``source``, ``text`` and ``metadata`` (as each line of a batch's stream)."""
     from cleaner.pipeline import clean as clean_one
+    from cleaner.warc.stream import Rejoined, head_of, is_archive
 
     try:
-        data, name = _read_input(STDOUT, options.max_bytes)
+        if sys.stdin is None:
+            raise OSError("standard input is closed")
+        head = head_of(sys.stdin.buffer)
+        if is_archive(head):
+            _clean_stdin_archive(Rejoined(head, sys.stdin.buffer), options)
+            return
+        data, name = head + sys.stdin.buffer.read(options.max_bytes + 1 - len(head)), "<stdin>"
         result = clean_one(data, name=name, options=options)
     except OSError as exc:
         _err(f"error: <stdin>: cannot read: {exc.strerror or exc}")
@@ -453,11 +470,38 @@ def _clean_stdin(options: Options, *, jsonl: bool = False) -> None:
         _err(f"error: <stdin>: {exc.reason}")
         raise typer.Exit(EXIT_FAILURES) from exc
     if jsonl:
-        record = {"source": name, "text": result.text, "metadata": result.metadata}
-        sys.stdout.write(json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n")
+        sys.stdout.write(_json_line(name, result))
     else:
         sys.stdout.write(result.text)
     sys.stdout.flush()
+
+
+def _json_line(source: str, result: CleanResult) -> str:
+    """A document as one line of a JSONL stream (as each line of a batch's)."""
+    record = {"source": source, "text": result.text, "metadata": result.metadata}
+    return json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _clean_stdin_archive(stream: Readable, options: Options) -> None:
+    """A WARC archive on stdin: one JSON line per page to stdout, in archive order, one
+    error line per bad record (exit 1 when there was one)."""
+    from cleaner.batch.archives import NO_EXTRA, available
+    from cleaner.warc.records import at_offset
+    from cleaner.warc.stream import clean_stream
+
+    if not available():
+        _err(f"error: <stdin>: {NO_EXTRA}")
+        raise typer.Exit(EXIT_FAILURES)
+    failed = False
+    for item in clean_stream(stream, options=options):
+        if item.result is not None:
+            sys.stdout.write(_json_line(item.stem or "", item.result))
+        elif item.error is not None:
+            _err(f"error: <stdin>: {at_offset(item.record.offset, item.error)}")
+            failed = True
+    sys.stdout.flush()
+    if failed:
+        raise typer.Exit(EXIT_FAILURES)
 
 
 def format_explanation(result: CleanResult) -> str:

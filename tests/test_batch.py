@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.batch import MANIFEST_NAME, REPORT_NAME, RunOptions, output_stem, plan, run
+from cleaner.batch.inputs import Job
 from cleaner.config import Options
 from cleaner.manifest import Manifest
 from cleaner.profile import Profile
@@ -188,7 +189,8 @@ def test_workers_fsync_each_output_only_when_the_driver_cannot_sync_them(
             return iter(())
 
     engine = Recording()
-    list(clean_all([], Options(), engine=engine, timeout=None, write=True))  # type: ignore[arg-type]
+    job = Job(Path("a.html"), "a.html", Path("a"))
+    list(clean_all([job], Options(), engine=engine, timeout=None, write=True))  # type: ignore[arg-type]
     assert engine.keywords["durable"] is not writes_here
 
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from cleaner import clean
 from cleaner.batch import Selection, plan
 from cleaner.batch.inputs import output_stem
-from cleaner.batch.selection import NOT_HTML, UNSUPPORTED, WARC_NOT_YET
+from cleaner.batch.selection import NOT_HTML, UNSUPPORTED
 from cleaner.cli import app
 from tests.conftest import ARTICLE
 
@@ -141,8 +141,21 @@ def test_only_an_extension_that_tells_the_kind_leaves_the_output_name(name: str,
     assert output_stem(name) == stem
 
 
-@pytest.mark.parametrize("name", ["crawl.warc.gz", "plain.WARC"])
-def test_a_warc_archive_is_skipped_with_a_reason_that_says_why(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize(("name", "folder"), [("crawl.warc.gz", "crawl"), ("plain.WARC", "plain")])
+def test_a_warc_archive_is_an_input_whose_pages_go_in_a_folder(
+    tmp_path: Path, name: str, folder: str
+) -> None:
     (tmp_path / name).write_bytes(gzip.compress(b"WARC/1.1\r\n\r\n"))
     result = plan([tmp_path], tmp_path / "out")
-    assert result.jobs == [] and result.skipped == [(name, WARC_NOT_YET)]
+    assert [(job.source, job.stem) for job in result.jobs] == [(name, tmp_path / "out" / folder)]
+    assert result.skipped == []
+
+
+def test_an_archive_and_a_file_of_the_same_name_live_side_by_side(tmp_path: Path) -> None:
+    (tmp_path / "x.warc.gz").write_bytes(b"")
+    (tmp_path / "x.html").write_bytes(b"<p>x</p>")
+    (tmp_path / "y.warc").write_bytes(b"")
+    (tmp_path / "y.warc.gz").write_bytes(b"")  # both would fill the folder y/
+    result = plan([tmp_path], tmp_path / "out")
+    assert [job.source for job in result.jobs] == ["x.html", "x.warc.gz"]
+    assert sorted(source for source, _reason in result.errors) == ["y.warc", "y.warc.gz"]

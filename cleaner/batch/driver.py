@@ -15,19 +15,21 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from cleaner import settings
-from cleaner.batch.engines import Engine, clean_all, learn_profile, make_engine
+from cleaner.batch.archives import Context, Owner, PageSlot, Tally, Work, expand, scan_all
+from cleaner.batch.engines import Engine, clean_all, close_outcomes, learn_profile, make_engine
 from cleaner.batch.inputs import (
     OLD_OUT_SKIP,
     Job,
     Plan,
     Shard,
     display,
+    inode,
     mine,
     plan,
     portable,
@@ -51,6 +53,7 @@ from cleaner.manifest import (
     run_key,
     stale_reason,
 )
+from cleaner.names import is_warc
 from cleaner.profile import Profile
 from cleaner.version import __version__
 from cleaner.write import output_paths, remove_output, remove_stale_temps, sync_folder
@@ -138,29 +141,84 @@ class Recorder:
         self.hooks = hooks
         self.last_flush = time.monotonic()
         self.dirty = False
+        self.stream = False  # a JSONL run: a page's "output" is its record's source
 
     def fail(self, source: str, reason: str) -> None:
         self.report.failed.append((source, reason))
         if self.hooks.error:
             self.hooks.error(source, reason)
 
+    def take(self, owner: Owner, outcome: Outcome) -> None:
+        """Record the outcome of a file, or of an archive's page."""
+        if isinstance(owner, PageSlot):
+            self.record_page(owner, outcome)
+        else:
+            self.record(*owner, outcome)
+
+    def _names(self, stem: Path) -> tuple[str, ...]:
+        return tuple(portable(p.relative_to(self.out).as_posix()) for p in output_paths(stem))
+
     def record(self, job: Job, stat: Stat, outcome: Outcome) -> None:
         old = self.manifest.entries.get(job.source)
         if outcome.status == "cleaned":
             self.report.count_cleaned(outcome.empty)
-            names = tuple(
-                portable(p.relative_to(self.out).as_posix()) for p in output_paths(job.stem)
-            )
-            entry = Entry(stat.size, stat.mtime_ns, self.key, names, outcome.sha256)
+            entry = Entry(stat.size, stat.mtime_ns, self.key, self._names(job.stem), outcome.sha256)
         else:
             self.fail(outcome.source, outcome.error or "unknown error")
             kept = old.outputs if old else ()
             entry = Entry(stat.size, stat.mtime_ns, self.key, kept, None, failed=True)
         self.manifest.entries[job.source] = entry
         self.dirty = True
+        self._progressed(outcome)
+
+    def record_page(self, slot: PageSlot, outcome: Outcome) -> None:
+        """A page's outcome; its archive's entry once the last page is in."""
+        tally = slot.tally
+        if outcome.status == "cleaned":
+            self.report.count_cleaned(outcome.empty)
+            page = slot.page
+            tally.outputs.extend((page.source,) if self.stream else self._names(page.stem))
+        else:
+            self.fail(outcome.source, outcome.error or "unknown error")
+            tally.failed = True
+        tally.left -= 1
+        if tally.left == 0:
+            self.record_archive(tally)
+        self._progressed(outcome)
+
+    def record_archive(self, tally: Tally) -> None:
+        """An archive's entry: its pages' outputs (a JSONL run: their sources). Outputs of an
+        earlier version of the archive that this one no longer has are deleted; when a page
+        failed, they are kept (and the archive is cleaned again next run)."""
+        old = self.manifest.entries.get(tally.job.source)
+        outputs = list(tally.outputs)
+        if old is not None and not self.stream:
+            new = set(outputs)
+            gone = [name for name in old.outputs if name not in new]
+            if tally.failed:
+                outputs.extend(gone)
+            for name in () if tally.failed else gone:
+                remove_output(self.out, real_name(name))
+        stat = tally.stat
+        entry = Entry(stat.size, stat.mtime_ns, self.key, tuple(outputs), None, tally.failed)
+        self.manifest.entries[tally.job.source] = entry
+        self.dirty = True
+
+    def record_unfinished(self, work: Work) -> None:
+        """After a stop (Ctrl-C, a fatal error, --fail-fast): an archive some of whose pages
+        are in is recorded as failed, so its outputs are known (to --prune) and it is cleaned
+        again next run."""
+        for tally in work.started:
+            if 0 < tally.left < tally.pages:
+                tally.failed = True
+                self.record_archive(tally)
+
+    def _progressed(self, outcome: Outcome) -> None:
         if self.hooks.progress:
             self.hooks.progress(outcome)
-        if time.monotonic() - self.last_flush >= settings.MANIFEST_FLUSH_SECONDS:
+        # A JSONL run saves its manifest with the file it describes, never half-way.
+        due = time.monotonic() - self.last_flush >= settings.MANIFEST_FLUSH_SECONDS
+        if due and not self.stream:
             self.flush()
 
     def flush(self) -> None:
@@ -275,7 +333,7 @@ def _choose_profile(
             frozenset(cached["lines"]), int(cached["files"]), int(cached["min_files"])
         )
     else:
-        jobs = [job for job, _stat in stated]
+        jobs = [job for job, _stat in stated if not is_warc(job.path.name)]  # pages are HTML
         if hooks.phase:
             hooks.phase(f"first pass: learning the batch profile from {len(jobs)} files")
         profile = learn_profile(jobs, options, engine=engine, timeout=how.timeout)
@@ -444,14 +502,6 @@ def _spare_inputs(start: Start, stale: list[tuple[Job, Stat]]) -> list[tuple[Job
     return kept
 
 
-def inode(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
 def _drive(
     inputs: list[Path],
     out: Path,
@@ -484,10 +534,8 @@ def _drive(
         # never deletes the outputs of an input that still exists.
         report.pruned = _prune(out, manifest, _current(start.plan))
         recorder.dirty = recorder.dirty or report.pruned > 0
-    if hooks.total:
-        hooks.total(len(stale))
     try:
-        _clean_stale(stale, out, options, how, engine, recorder)
+        _clean_stale(stale, start, out, how, engine)
     except (OutputError, Interrupted):
         with contextlib.suppress(OutputError):  # a full disk: keep the first error
             recorder.flush()
@@ -498,45 +546,66 @@ def _drive(
     return report
 
 
+def prepare_work(start: Start, stale: list[tuple[Job, Stat]], engine: Engine, hooks: Hooks) -> Work:
+    """The stale inputs as units of work: each archive scanned and its pages named (see
+    :mod:`cleaner.batch.archives`); the progress total is the number of documents."""
+    jobs = [job for job, _stat in stale]
+    if hooks.phase and any(is_warc(job.path.name) for job in jobs):
+        hooks.phase("reading the WARC archives' records")
+    scans = scan_all(jobs, max_bytes=start.options.max_bytes, engine=engine)
+    context = Context(_taken(start.plan), start.inodes, start.recorder.fail)
+    work = expand(stale, context, scans)
+    start.report.records_skipped.update(work.skipped)
+    for tally in work.done:
+        start.recorder.record_archive(tally)
+    if hooks.total:
+        hooks.total(len(work.owners))
+    return work
+
+
+def _taken(the_plan: Plan) -> dict[str, str]:
+    """The files' output stems (relative, case-folded), to their sources: no page of an
+    archive may write over one."""
+    taken = {}
+    for job in the_plan.jobs:
+        if job.root is not None and not is_warc(job.path.name):
+            taken[job.stem.relative_to(job.root).as_posix().casefold()] = job.source
+    return taken
+
+
 def _clean_stale(
     stale: list[tuple[Job, Stat]],
+    start: Start,
     out: Path,
-    options: Options,
     how: RunOptions,
     engine: Engine,
-    recorder: Recorder,
 ) -> None:
     """Clean the stale inputs and record each outcome in input order; a fatal write error
     raises :class:`OutputError`, Ctrl-C :class:`Interrupted` (the caller flushes what is
     recorded)."""
-    outcomes = clean_all(
-        [job for job, _ in stale], options, engine=engine, timeout=how.timeout, write=True
-    )
+    recorder = start.recorder
+    work = prepare_work(start, stale, engine, recorder.hooks)
+    outcomes = clean_all(work.units, start.options, engine=engine, timeout=how.timeout, write=True)
     fatal: Outcome | None = None
     done = 0
     try:
-        for (job, stat), outcome in zip(stale, outcomes, strict=False):
+        for owner, outcome in zip(work.owners, outcomes, strict=False):
             if outcome.fatal:
                 fatal = outcome
                 break
-            recorder.record(job, stat, outcome)
+            recorder.take(owner, outcome)
             done += 1
             if how.fail_fast and outcome.status == "failed":
                 recorder.report.stopped_early = True
                 break
     except KeyboardInterrupt as exc:
         recorder.report.stopped_early = True
-        raise Interrupted(done, len(stale)) from exc
+        raise Interrupted(done, len(work.owners)) from exc
     finally:
         close_outcomes(outcomes)  # kills workers still busy (fail-fast, fatal error, Ctrl-C)...
-        if stale:
+        recorder.record_unfinished(work)
+        if work.units:
             _remove_temps(out, how.shard)  # ...which may leave a temp file, as a timed-out one may
     if fatal is not None:
         recorder.report.stopped_early = True
         raise OutputError(f"{out}: {fatal.error} (while writing {display(fatal.source)})")
-
-
-def close_outcomes(outcomes: Iterator[Outcome]) -> None:
-    close = getattr(outcomes, "close", None)
-    if close is not None:
-        close()

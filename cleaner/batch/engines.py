@@ -7,10 +7,20 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from cleaner import settings
 from cleaner.batch.inputs import Job
+from cleaner.batch.pages import (
+    PageJob,
+    WholeJob,
+    page_crashed,
+    page_timed_out,
+    process_page,
+    process_whole,
+    whole_crashed,
+    whole_timed_out,
+)
 from cleaner.batch.pool import PoolConfig, ordered_map
 from cleaner.batch.work import Outcome, crashed, process, scan, timed_out, warm_up
 from cleaner.config import Options
@@ -133,13 +143,83 @@ def learn_profile(
 
 
 def clean_all(
-    jobs: list[Job], options: Options, *, engine: Engine, timeout: float | None, write: bool
+    jobs: Sequence[Job | PageJob | WholeJob],
+    options: Options,
+    *,
+    engine: Engine,
+    timeout: float | None,
+    write: bool,
 ) -> Iterator[Outcome]:
-    """Outcomes of cleaning ``jobs``, in order, through ``engine``."""
-    return engine.map(
-        functools.partial(process, options=options, write=write, durable=not engine.writes_here),
-        jobs,
-        timeout=timeout,
-        on_timeout=timed_out,
-        on_crash=crashed,
-    )
+    """Outcomes of cleaning ``jobs`` (files, and archives' pages), in order, through
+    ``engine``: one per file or page. Runs of files and pages go to the engine together; an
+    archive gzipped whole goes alone, with the time limit of all its pages."""
+    how = {"options": options, "write": write, "durable": not engine.writes_here}
+    for run in _runs(jobs):
+        if isinstance(run, WholeJob):
+            yield from _clean_whole(run, how, engine, timeout)
+        else:
+            yield from _clean_run(run, how, engine, timeout)
+
+
+def _clean_whole(
+    whole: WholeJob, how: dict[str, Any], engine: Engine, timeout: float | None
+) -> Iterator[Outcome]:
+    limit = None if timeout is None else timeout * len(whole.pages)
+    fn = functools.partial(process_whole, **how)
+    mapped = engine.map(fn, [whole], timeout=limit, on_timeout=whole_timed_out,
+                        on_crash=whole_crashed)  # fmt: skip
+    try:
+        for outcomes in mapped:
+            yield from outcomes
+    finally:
+        close_outcomes(mapped)  # closed early, it stops its worker
+
+
+def _clean_run(
+    run: list[Job | PageJob], how: dict[str, Any], engine: Engine, timeout: float | None
+) -> Iterator[Outcome]:
+    files = [job for job in run if isinstance(job, Job)]
+    if len(files) == len(run):  # files alone: the file functions, as in a run without archives
+        each = functools.partial(process, **how)
+        return engine.map(each, files, timeout=timeout, on_timeout=timed_out, on_crash=crashed)
+    mixed = functools.partial(_process, **how)
+    return engine.map(mixed, run, timeout=timeout, on_timeout=_timed_out, on_crash=_crashed)
+
+
+def _runs(
+    jobs: Sequence[Job | PageJob | WholeJob],
+) -> Iterator[list[Job | PageJob] | WholeJob]:
+    """The jobs cut into runs of files and pages, each archive gzipped whole alone."""
+    run: list[Job | PageJob] = []
+    for job in jobs:
+        if isinstance(job, WholeJob):
+            if run:
+                yield run
+            run = []
+            yield job
+        else:
+            run.append(job)
+    if run:
+        yield run
+
+
+def _process(job: Job | PageJob, options: Options, *, write: bool, durable: bool) -> Outcome:
+    if isinstance(job, PageJob):
+        return process_page(job, options, write=write, durable=durable)
+    return process(job, options, write=write, durable=durable)
+
+
+def _timed_out(job: Job | PageJob, limit: float) -> Outcome:
+    return page_timed_out(job, limit) if isinstance(job, PageJob) else timed_out(job, limit)
+
+
+def _crashed(job: Job | PageJob, code: int | None) -> Outcome:
+    return page_crashed(job, code) if isinstance(job, PageJob) else crashed(job, code)
+
+
+
+def close_outcomes(outcomes: Iterator[object]) -> None:
+    """Close a map's results early: the work still pending stops (its workers are killed)."""
+    close = getattr(outcomes, "close", None)
+    if close is not None:
+        close()

@@ -25,7 +25,7 @@ from cleaner.batch import selection
 from cleaner.batch.lock import LOCK_NAME
 from cleaner.batch.report import REPORT_NAME, SHARD_FILE
 from cleaner.manifest import MANIFEST_NAME, Stat
-from cleaner.names import unpacked
+from cleaner.names import archive_stem, is_warc, tells_kind, unpacked
 from cleaner.write import TEMP_PREFIX
 
 SYMLINK_SKIP = "symbolic link (not followed)"
@@ -94,11 +94,20 @@ class Plan:
 
 
 def supported(name: str) -> bool:
-    """Is the file an input by its name alone (see :mod:`cleaner.batch.selection`)?"""
-    return selection.known(name)
+    """Is the file an input by its name alone (see :mod:`cleaner.batch.selection`)? A WARC
+    archive is one (:mod:`cleaner.batch.archives`)."""
+    return selection.known(name) or is_warc(name)
 
 
 def output_stem(relative: str) -> str:
+    """Where an input's outputs go: a file's stem (:func:`file_stem`), or the folder of an
+    archive's pages (``crawl/cc-01.warc.gz`` -> ``crawl/cc-01``)."""
+    if is_warc(relative):
+        return archive_stem(relative)
+    return file_stem(relative)
+
+
+def file_stem(relative: str) -> str:
     """``a/b/name.html.gz`` -> ``a/b/name``. Only an extension that tells the kind goes
     (``.html``, ``.txt``, ``.php`` ...): ``release-1.1`` and ``u.s.-troops`` keep their names.
     A query string in the file name stays, so that ``index.html?p=2`` and ``index.html`` do
@@ -106,9 +115,16 @@ def output_stem(relative: str) -> str:
     folder, slash, name = relative.rpartition("/")
     base, mark, query = unpacked(name).partition("?")
     head, dot, ext = base.rpartition(".")
-    if not (head and selection.tells_kind(dot + ext)):
+    if not (head and tells_kind(dot + ext)):
         head = base
     return f"{folder}{slash}{head}{mark}{query}"
+
+
+def _output_key(relative: str) -> str:
+    """What two inputs must not share: a file's stem, an archive's folder (``x/``: an archive
+    ``x.warc.gz`` and a file ``x.html`` can live side by side), both case-folded."""
+    key = output_stem(relative).casefold()
+    return key + "/" if is_warc(relative) else key
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +265,7 @@ def plan(
     by_output: dict[str, list[tuple[Path, str]]] = {}
     for path, rel in candidates:
         # A stream (out None) keys its records by source: only files can collide.
-        key = rel if out is None else output_stem(rel).casefold()
+        key = rel if out is None else _output_key(rel)
         by_output.setdefault(key, []).append((path, rel))
     for key in sorted(by_output):
         group = by_output[key]
@@ -383,12 +399,21 @@ def _add_job(result: Plan, path: Path, rel: str, out: Path | None) -> None:
     if out is None:
         result.jobs.append(Job(path, source, Path(stem)))
         return
-    clash = _run_file(stem) if "/" not in stem else None
+    clash = _run_file(stem) if "/" not in stem and not is_warc(rel) else None
     if clash:
         reason = f"its output {display(portable(stem))}.json would overwrite {clash}"
         result.errors.append((source, reason))
     else:
         result.jobs.append(Job(path, source, out / stem, out))
+
+
+def inode(path: Path) -> tuple[int, int] | None:
+    """The (device, inode) of ``path`` itself, not of a link's target (None: not there)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def stat_jobs(

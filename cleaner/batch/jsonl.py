@@ -16,10 +16,13 @@ import hashlib
 import json
 import os
 import sys
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO
 
+from cleaner.batch.archives import Owner, PageSlot, Work
 from cleaner.batch.driver import (
     DEFAULT_OPTIONS,
     DEFAULT_RUN,
@@ -28,20 +31,20 @@ from cleaner.batch.driver import (
     Recorder,
     RunOptions,
     Start,
-    close_outcomes,
-    inode,
     note_planned,
     prepare_out,
+    prepare_work,
     start_run,
 )
-from cleaner.batch.engines import Engine, clean_all, make_engine
-from cleaner.batch.inputs import Job
+from cleaner.batch.engines import Engine, clean_all, close_outcomes, make_engine
+from cleaner.batch.inputs import Job, inode
 from cleaner.batch.lock import locked
 from cleaner.batch.report import RunReport, write_report
 from cleaner.batch.work import Outcome
 from cleaner.config import Options
 from cleaner.errors import Interrupted, OutputError
 from cleaner.manifest import Entry, Manifest, Reason, Stat, load, run_key, stale_reason
+from cleaner.names import is_warc
 from cleaner.version import __version__
 from cleaner.write import staged_text
 
@@ -132,8 +135,6 @@ def _planned(start: Start, stale: list[tuple[Job, Reason]], how: RunOptions, hoo
     """Note each stale input with its reason; True for a dry run (which then stops)."""
     for job, why in stale:
         note_planned(start.report, hooks, job.source, why, dry_run=how.dry_run)
-    if not how.dry_run and hooks.total:
-        hooks.total(len(stale))
     return how.dry_run
 
 
@@ -170,8 +171,10 @@ def _drive(
 
 def _unchanged(items: list[Item], previous: Previous) -> bool:
     """Every record is copied and none is gone: the new file would be the old one."""
-    copied = previous.sha256 is not None and all(kept is not None for _j, _s, kept in items)
-    return copied and [job.source for job, _stat, _kept in items] == list(previous.records)
+    if previous.sha256 is None or any(kept is None for _j, _s, kept in items):
+        return False
+    sources = [s for job, _stat, kept in items if kept for s in _sources(job, kept)]
+    return sources == list(previous.records)
 
 
 def _previous(dest: Path, hooks: Hooks) -> tuple[Manifest, Previous]:
@@ -202,7 +205,8 @@ def _sort(
     for job, stat in start.stated:
         entry = old.entries.get(job.source)
         why, touched = stale_reason(entry, stat, job.path, key=key, force=how.force)
-        if why is None and job.source not in previous.records:
+        missing = entry is not None and any(s not in previous.records for s in _sources(job, entry))
+        if why is None and missing:
             why = "output missing"
         if why is None and entry is not None:
             start.report.up_to_date += 1
@@ -250,36 +254,70 @@ def _write(
     manifest: Manifest,
 ) -> str:
     """Write every record in order (copied, or from a worker) and return the sha256 of what
-    was written; the manifest gets an entry per record and per failure."""
-    jobs = [job for job, _stat, kept in items if kept is None]
-    outcomes = clean_all(jobs, start.options, engine=engine, timeout=how.timeout, write=False)
+    was written; the manifest gets an entry per input (an archive's lists its pages)."""
+    recorder = start.recorder
+    recorder.manifest, recorder.key, recorder.stream = manifest, manifest.key, True
+    work = prepare_work(start, [(job, stat) for job, stat, kept in items if kept is None],
+                        engine, recorder.hooks)  # fmt: skip
+    outcomes = clean_all(work.units, start.options, engine=engine, timeout=how.timeout, write=False)
+    owners, counts = iter(work.owners), _counts(work)
     digest = hashlib.sha256()
-    line: str | None
     try:
-        for job, stat, kept in items:
+        for job, _stat, kept in items:
             if kept is not None:
-                line = old_file.record(previous.records[job.source])
+                lines = [old_file.record(previous.records[s]) for s in _sources(job, kept)]
                 manifest.entries[job.source] = kept
-            elif start.report.stopped_early:
-                continue
             else:
-                line = _take(next(outcomes), stat, start.recorder, manifest)
-                if how.fail_fast and line is None:
-                    start.report.stopped_early = True
-                    close_outcomes(outcomes)
-            if line:
+                lines = _cleaned(counts.get(job.source, 0), owners, outcomes, start, how)
+            for line in lines:
                 sink.write(line)
                 digest.update(line.encode("utf-8"))
     except KeyboardInterrupt as exc:
         # The file is written whole or not at all (its temp file goes), and the manifest with it.
-        raise Interrupted(0, len(jobs)) from exc
+        raise Interrupted(0, len(work.owners)) from exc
     finally:
         close_outcomes(outcomes)
+        recorder.record_unfinished(work)
     return digest.hexdigest()
 
 
-def _take(outcome: Outcome, stat: Stat, recorder: Recorder, manifest: Manifest) -> str | None:
+def _counts(work: Work) -> Counter[str]:
+    """How many outcomes each stale input gives: a file one, an archive one per page."""
+    return Counter(
+        owner.tally.job.source if isinstance(owner, PageSlot) else owner[0].source
+        for owner in work.owners
+    )
+
+
+def _sources(job: Job, entry: Entry) -> tuple[str, ...]:
+    """The records an input has in the file: an archive's pages (its entry lists them)."""
+    return entry.outputs if is_warc(job.path.name) else (job.source,)
+
+
+def _cleaned(
+    count: int, owners: Iterator[Owner], outcomes: Iterator[Outcome], start: Start, how: RunOptions
+) -> list[str]:
+    """The next ``count`` outcomes' records (an input's); none once --fail-fast stopped."""
+    lines = []
+    for _ in range(count):
+        if start.report.stopped_early:
+            break
+        line = _take(next(owners), next(outcomes), start.recorder)
+        if line is not None:
+            lines.append(line)
+        elif how.fail_fast:
+            start.report.stopped_early = True
+            close_outcomes(outcomes)
+    return lines
+
+
+def _take(owner: Owner, outcome: Outcome, recorder: Recorder) -> str | None:
     """One worker's outcome: its record (None when it failed, which is reported)."""
+    if isinstance(owner, PageSlot):
+        recorder.record_page(owner, outcome)
+        return outcome.record if outcome.status == "cleaned" else None
+    _job, stat = owner
+    manifest = recorder.manifest
     record = outcome.record if outcome.status == "cleaned" else None
     if record is not None:
         recorder.report.count_cleaned(outcome.empty)

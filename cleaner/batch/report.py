@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ class RunReport:
     profile_lines: int | None = None
     stopped_early: bool = False
     shard: str | None = None  # "I/N" of a sharded run: its counts and lists are its share
+    # The records of WARC archives that are no pages (requests, redirects, images), by reason.
+    records_skipped: Counter[str] = field(default_factory=Counter)
 
     def count_cleaned(self, empty: bool) -> None:
         self.cleaned += 1
@@ -55,6 +58,7 @@ class RunReport:
             "stopped_early": self.stopped_early,
             "failed": [{"source": s, "error": e} for s, e in sorted(self.failed)],
             "skipped": [{"source": s, "reason": r} for s, r in sorted(self.skipped)],
+            "records_skipped": dict(sorted(self.records_skipped.items())),
         }
 
 

@@ -11,26 +11,15 @@ and the report says why.
 from __future__ import annotations
 
 import fnmatch
-import functools
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from cleaner.names import kind_part, unpacked
+from cleaner.names import SERVER_SIDE_SUFFIXES, document_suffixes, kind_part, unpacked
 
-SERVER_SIDE_SUFFIXES = (
-    ".php", ".php3", ".php5", ".phtml", ".asp", ".aspx", ".jsp", ".jspx", ".shtml", ".shtm",
-    ".cfm", ".cgi", ".do",
-)  # fmt: skip
 # Bytes read to tell HTML by its content: enough for a doctype, a head and a few tags.
 SNIFF_BYTES = 4096
 UNSUPPORTED = "unsupported file type"
 NOT_HTML = "no known extension and not HTML by its content"
-# Until the batch reads archives (issue 17), a WARC is skipped with a reason that says so.
-WARC_SUFFIXES = (".warc", ".warc.gz")
-WARC_NOT_YET = (
-    "WARC archive: the command line does not read archives yet"
-    " (from Python: cleaner.warc.archive.clean_archive)"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +47,7 @@ def _matches(rel: str, pattern: str) -> bool:
 
 def known(name: str) -> bool:
     """Does the name say HTML or text (``.html``, ``.txt`` ..., optionally compressed)?"""
-    return kind_part(name).endswith(_suffixes())
-
-
-def tells_kind(suffix: str) -> bool:
-    """Is this extension one that names a page or a text (``.html``, ``.txt``, ``.php`` ...),
-    and so not part of the document's name?"""
-    lowered = suffix.lower()
-    return lowered in _suffixes() or lowered in SERVER_SIDE_SUFFIXES
+    return kind_part(name).endswith(document_suffixes())
 
 
 def content_decides(name: str) -> bool:
@@ -80,8 +62,6 @@ def content_decides(name: str) -> bool:
 
 def skip_reason(path: Path, name: str) -> str | None:
     """Why a file that is not known by name is no input (None: its content is HTML)."""
-    if name.lower().endswith(WARC_SUFFIXES):
-        return WARC_NOT_YET
     if not content_decides(name):
         return UNSUPPORTED
     return None if _looks_like_html(path) else NOT_HTML
@@ -109,10 +89,3 @@ def _head_text(head: bytes) -> str:
         if head.startswith(bom):
             return head[len(bom) :].decode(codec, errors="ignore")
     return head.decode("latin-1")
-
-
-@functools.cache
-def _suffixes() -> tuple[str, ...]:
-    from cleaner.read import SUPPORTED_SUFFIXES
-
-    return SUPPORTED_SUFFIXES

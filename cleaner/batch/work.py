@@ -13,6 +13,7 @@ import errno
 import functools
 import json
 import resource
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -47,9 +48,10 @@ class Outcome:
     fatal: bool = False
     record: str | None = None
     empty: bool = False  # cleaned, but no article found (see cleaner.found)
+    archive: str | None = None  # a page's: the source of the WARC archive it came from
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:MESSAGE_MAX_CHARS]
 
 
@@ -79,26 +81,29 @@ def _clean(job: Job, options: Options) -> CleanResult | str:
     return clean(decoded, name=job.source, options=options)
 
 
+def attempt(clean_it: Callable[[], CleanResult | str]) -> CleanResult | str:
+    """The cleaned document, or why not: every expected failure becomes a reason."""
+    try:
+        return clean_it()
+    except InputError as exc:
+        return _failure(exc)
+    except MemoryError:
+        return memory_reason()
+    except Exception as exc:  # a bug must cost one document, never the batch
+        return f"internal error: {type(exc).__name__}: {one_line(exc)}"
+
+
 def process(job: Job, options: Options, *, write: bool = True, durable: bool = True) -> Outcome:
     """Clean one file and write its outputs (or, with ``write=False``, return its JSON line);
     every expected failure becomes an Outcome. Runs in a worker process. ``durable=False``:
     the outputs are not fsynced one by one (the driver syncs OUT before the manifest)."""
-    try:
-        result = _clean(job, options)
-    except InputError as exc:
-        return Outcome(job.source, "failed", _failure(exc))
-    except MemoryError:
-        return Outcome(job.source, "failed", memory_reason())
-    except Exception as exc:  # a bug must cost one file, never the batch
-        return Outcome(
-            job.source, "failed", f"internal error: {type(exc).__name__}: {_one_line(exc)}"
-        )
+    result = attempt(lambda: _clean(job, options))
     if isinstance(result, str):
         return Outcome(job.source, "failed", result)
-    return _finish(job, result, write=write, durable=durable)
+    return finish(job, result, write=write, durable=durable)
 
 
-def _finish(job: Job, result: CleanResult, *, write: bool, durable: bool) -> Outcome:
+def finish(job: Job, result: CleanResult, *, write: bool, durable: bool) -> Outcome:
     """The outcome of a cleaned file: its JSON line, or its outputs written."""
     sha = str(result.metadata["sha256"])
     empty = is_empty(result.metadata["warnings"])

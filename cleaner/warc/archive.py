@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from cleaner.config import Options
 from cleaner.errors import InputError
-from cleaner.warc.mapping import Stems, archive_stem
+from cleaner.names import archive_stem
+from cleaner.warc.mapping import Stems
 from cleaner.warc.records import Record, records
 
 if TYPE_CHECKING:
@@ -50,24 +51,32 @@ def clean_archive(
             yield Item(record, error=record.error)
             continue
         stem = f"{folder}/{stems.claim(record.uri, record.record_id)}"
-        yield _cleaned(record, stem, name or path.name, opts)
+        yield cleaned_item(record, stem, name or path.name, opts)
 
 
-def _cleaned(record: Record, stem: str, archive: str, options: Options) -> Item:
+def cleaned_item(record: Record, stem: str, archive: str, options: Options) -> Item:
+    """A page record as an :class:`Item`: cleaned, or with why it could not be."""
+    try:
+        result = clean_record(record, stem=stem, archive=archive, options=options)
+    except InputError as exc:
+        return Item(record, stem, error=exc.reason)
+    return Item(record, stem, result)
+
+
+def clean_record(record: Record, *, stem: str, archive: str, options: Options) -> CleanResult:
+    """One page record cleaned as the document ``stem`` of ``archive`` (its path as shown),
+    with the WARC fields in its metadata; InputError when it cannot be read."""
     from cleaner.pipeline import clean  # lazy, as in the batch workers
     from cleaner.read import read
 
     assert record.body is not None
     suffix = ".txt" if record.content_type in TEXT_TYPES else ".html"
-    try:
-        decoded = read(
-            record.body, name=stem + suffix, max_bytes=options.max_bytes, charset=record.charset
-        )
-        result = clean(decoded, name=stem, options=options)
-    except InputError as exc:
-        return Item(record, stem, error=exc.reason)
+    decoded = read(
+        record.body, name=stem + suffix, max_bytes=options.max_bytes, charset=record.charset
+    )
+    result = clean(decoded, name=stem, options=options)
     result.metadata.update(_warc_fields(record, archive, result.metadata.get("url")))
-    return Item(record, stem, result)
+    return result
 
 
 def _warc_fields(record: Record, archive: str, url: object) -> dict[str, object]:

@@ -20,8 +20,7 @@ import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from cleaner.batch import selection
-from cleaner.names import unpacked
+from cleaner.names import tells_kind
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 NO_HOST = "_no-host"  # a target URI without one (a resource record named by a path)
@@ -31,12 +30,6 @@ HASH_CHARS = 8
 # An output's name must not be one of these (or look like one): the .txt/.json pair of an
 # output is the stem plus a suffix, so a folder called "x.txt" would collide with stem "x".
 RESERVED_ENDINGS = (".txt", ".json")
-
-
-def archive_stem(relative: str) -> str:
-    """The folder an archive's outputs go in: its path under SRC without ``.warc(.gz)``."""
-    base = unpacked(relative) if relative.lower().endswith(".warc.gz") else relative
-    return base[: -len(".warc")] if base.lower().endswith(".warc") else base
 
 
 def _short_hash(text: str) -> str:
@@ -88,7 +81,7 @@ def _last(name: str, query: str) -> str:
     """The file name: without an extension that tells the kind, ``index`` when empty, the
     query string kept."""
     head, dot, ext = name.rpartition(".")
-    if head and selection.tells_kind(dot + ext):
+    if head and tells_kind(dot + ext):
         name = head
     name = name or INDEX
     return f"{name}?{query}" if query else name

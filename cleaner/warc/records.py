@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol, cast
 
 from cleaner.warc.http import GZIP_MAGIC, HttpError, parse_response
 
@@ -54,6 +54,11 @@ class Record:
     def page(self) -> bool:
         """A record to clean (its body is empty when read without bodies)."""
         return self.skip is None and self.error is None and self.body is not None
+
+
+def at_offset(offset: int, reason: str) -> str:
+    """A record's failure as one line that names its offset (once)."""
+    return reason if f"offset {offset}" in reason else f"record at offset {offset}: {reason}"
 
 
 def _header(record: Any, name: str) -> str:
@@ -121,7 +126,11 @@ def classify(record: Any, *, max_bytes: int, bodies: bool = True) -> Record:
 def _starts_a_record(handle: BinaryIO) -> bool:
     """Does a record (gzipped or not) start here? An empty rest is no record and no error.
     (FastWARC in quirks mode reads a gzipped HTML file as an archive of no records.)"""
-    head = handle.read(PEEK_BYTES)
+    return opens_a_record(handle.read(PEEK_BYTES))
+
+
+def opens_a_record(head: bytes) -> bool:
+    """Do these first bytes (:data:`PEEK_BYTES` of them) start a record, gzipped or not?"""
     if head.startswith(GZIP_MAGIC):
         try:
             head = zlib.decompressobj(GZIP_WBITS).decompress(head, len(RECORD_MAGIC))
@@ -132,7 +141,7 @@ def _starts_a_record(handle: BinaryIO) -> bool:
 
 def records(
     path: Path, *, max_bytes: int, start: int = 0, bodies: bool = True
-) -> Iterator[Record]:
+) -> Generator[Record, None, None]:
     """Every record of the archive from byte ``start`` (a record's offset) on, in order.
     ``bodies=False``: a response's body is neither decoded nor kept (a scan of the archive).
 
@@ -156,17 +165,36 @@ def _run(
 ) -> Generator[Record, None, int | None]:
     """The records from ``start`` until the end or one that breaks the framing: returns that
     one's offset (None: the end was reached)."""
+    handle.seek(start)
+    return (yield from framed(handle, start, max_bytes=max_bytes, bodies=bodies))
+
+
+class Readable(Protocol):
+    """What FastWARC reads an archive from: a file, or a stream that cannot seek."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def tell(self) -> int: ...
+
+
+def framed(
+    handle: Readable, start: int, *, max_bytes: int, bodies: bool = True, resync: bool = True
+) -> Generator[Record, None, int | None]:
+    """The records FastWARC frames from where ``handle`` is (byte ``start`` of the archive)
+    until the end or, with ``resync``, one that may break the framing, whose offset it
+    returns to search for the next record from (None: the end)."""
     from fastwarc import ArchiveIterator  # the warc extra: imported only for an archive
 
-    handle.seek(start)
-    stream = ArchiveIterator(handle, parse_http=False, quirks_mode=True, fsspec_args=False)
+    # Its stub asks for a whole file object; FastWARC only reads and tells on a stream.
+    reader = cast("BinaryIO", handle)
+    stream = ArchiveIterator(reader, parse_http=False, quirks_mode=True, fsspec_args=False)
     last: int | None = None
     try:
         for record in stream:
             found = classify(record, max_bytes=max_bytes, bodies=bodies)
             last = max(found.offset, start)
             yield found
-            if found.error is not None and found.error.startswith(FRAMING_ERRORS):
+            if resync and found.error is not None and found.error.startswith(FRAMING_ERRORS):
                 return last
     except OSError as exc:
         if last is not None:  # a later record is bad: the next run starts at it, and says so

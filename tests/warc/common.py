@@ -55,3 +55,32 @@ def write_warc(path: Path, recs: list[Rec], *, packed: bool = True) -> list[int]
         data += gzip.compress(raw, mtime=0) if packed else raw
     path.write_bytes(data)
     return offsets
+
+
+FIXTURE_HOST = "https://news.example.org"
+
+
+def fixture_pages() -> list[tuple[str, bytes, str]]:
+    """The fixture pages as (file name, bytes, media type): HTML and text, unpacked."""
+    root = Path(__file__).resolve().parents[2] / "fixtures" / "inputs"
+    pages = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+            media = "text/plain" if path.parent.name == "text" else "text/html"
+            pages.append((path.name.removesuffix(".gz"), data, media))
+    return pages
+
+
+def fixture_recs() -> list[Rec]:
+    """A crawl of the fixture pages as a crawler writes it: a warcinfo record, then a request
+    and a response per page, with a redirect and an image among them."""
+    recs = [Rec("warcinfo", "", b"software: test\r\n")]
+    for name, data, media in fixture_pages():
+        uri = f"{FIXTURE_HOST}/{media.split('/')[1]}/{name}"
+        recs.append(Rec("request", uri, b"GET / HTTP/1.1\r\n\r\n"))
+        recs.append(Rec("response", uri, http(data, headers=(f"Content-Type: {media}",))))
+    recs.insert(5, Rec("response", f"{FIXTURE_HOST}/old", http(b"", status="301 Moved")))
+    image = http(b"\x89PNG\r\n\x1a\n", headers=("Content-Type: image/png",))
+    recs.insert(8, Rec("response", f"{FIXTURE_HOST}/logo.png", image))
+    return recs

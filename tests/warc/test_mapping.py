@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleaner.warc.mapping import SEGMENT_BYTES, Stems, archive_stem, uri_stem
+from cleaner.names import archive_stem
+from cleaner.warc.mapping import SEGMENT_BYTES, Stems, uri_stem
 
 CASES = [
     ("https://Example.com:8443/News/a%20b.html?p=2#top", "example.com_8443/News/a b?p=2"),

@@ -1,4 +1,4 @@
-"""The first pass over an archive: page offsets, skips by reason, errors, and chunks."""
+"""The first pass over an archive: page offsets, skips by reason, errors."""
 
 from __future__ import annotations
 
@@ -32,19 +32,20 @@ def test_scan_finds_pages_skips_and_errors(tmp_path: Path) -> None:
     path = tmp_path / "mixed.warc.gz"
     offsets = _mixed(path)
     found = scan(path, max_bytes=CAP)
-    assert found.pages == [offsets[1], offsets[4], offsets[6]]
+    assert [page.offset for page in found.pages] == [offsets[1], offsets[4], offsets[6]]
+    assert [page.uri for page in found.pages] == ["http://x.org/a", "http://x.org/c", "http://x.org/e"]
     assert found.skipped == {"warcinfo record": 1, "request record": 1, "HTTP status 404": 1}
     assert found.errors == [(offsets[5], "not an HTTP response")]
     assert not found.sequential
 
 
-def test_chunks_are_runs_of_pages_a_worker_reads_from_their_first(tmp_path: Path) -> None:
+def test_a_worker_reads_a_page_from_its_offset_alone(tmp_path: Path) -> None:
     path = tmp_path / "many.warc.gz"
     offsets = write_warc(path, [Rec("response", f"http://x.org/{k}", http()) for k in range(5)])
-    chunks = scan(path, max_bytes=CAP).chunks(size=2)
-    assert chunks == [offsets[0:2], offsets[2:4], offsets[4:5]]
-    second = records(path, max_bytes=CAP, start=chunks[1][0])
-    assert [next(second).uri, next(second).uri] == ["http://x.org/2", "http://x.org/3"]
+    pages = scan(path, max_bytes=CAP).pages
+    assert [page.offset for page in pages] == offsets
+    third = records(path, max_bytes=CAP, start=pages[2].offset)
+    assert [next(third).uri, next(third).uri] == ["http://x.org/2", "http://x.org/3"]
 
 
 def test_an_archive_gzipped_whole_is_one_chunk(tmp_path: Path) -> None:
@@ -53,5 +54,4 @@ def test_an_archive_gzipped_whole_is_one_chunk(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b"".join(record_bytes(r) for r in recs), mtime=0))
     found = scan(path, max_bytes=CAP)
     assert len(found.pages) == 3 and found.sequential
-    assert found.chunks(size=2) == [found.pages]
     assert [r.body for r in records(path, max_bytes=CAP)] == [PAGE] * 3
