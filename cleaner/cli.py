@@ -542,8 +542,13 @@ def explain_command(
     options: Options,
 ) -> None:
     """Show every input block with KEEP/DROP and the reason, then the metadata."""
+    from cleaner.names import is_warc
     from cleaner.pipeline import explain
 
+    if is_warc(path):
+        _err(f"error: {path}: a WARC archive holds many pages and explain takes one;"
+             " clean the archive (cleaner clean), or explain a page saved from it")  # fmt: skip
+        raise typer.Exit(EXIT_USAGE)
     try:
         data, name = _read_input(path, options.max_bytes)
         result = explain(data, name=name, options=options)

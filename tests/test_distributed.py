@@ -190,6 +190,25 @@ def test_dask_with_a_scheduler_file_and_jsonl(cluster: LocalCluster, tmp_path: P
     assert (tmp_path / "remote.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
 
 
+def test_a_crawl_on_dask_is_byte_identical_to_local_jobs_2(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    """The archive is scanned and its pages cleaned on the cluster's workers (which see the
+    same files): the outputs, manifest and report are the local run's."""
+    pytest.importorskip("fastwarc")
+    from tests.warc.common import fixture_recs, write_warc
+
+    src = tmp_path / "crawl"
+    src.mkdir()
+    write_warc(src / "crawl.warc.gz", fixture_recs())
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    assert invoke("clean", str(src), "--out", str(local), "--jobs", "2")[0] == 0
+    code, _out, err = invoke("clean", str(src), "--out", str(remote), "--dask",
+                             cluster.scheduler_address)  # fmt: skip
+    assert code == 0 and "14 cleaned" in err, err
+    assert _snapshot(remote) == _snapshot(local)
+
+
 def test_unreachable_scheduler_is_a_usage_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -46,6 +46,7 @@ class Tally:
 
     job: Job
     stat: Stat
+    sha256: str | None = None
     pages: int = 0
     left: int = 0
     outputs: list[str] = field(default_factory=list)
@@ -120,6 +121,7 @@ def _add_archive(work: Work, tally: Tally, found: Scan | str, context: Context) 
         work.done.append(tally)
         return
     work.skipped.update(found.skipped)
+    tally.sha256 = found.sha256
     for offset, reason in found.errors:
         context.fail(source, at_offset(offset, reason))
         tally.failed = True

@@ -200,7 +200,8 @@ class Recorder:
             for name in () if tally.failed else gone:
                 remove_output(self.out, real_name(name))
         stat = tally.stat
-        entry = Entry(stat.size, stat.mtime_ns, self.key, tuple(outputs), None, tally.failed)
+        sha = None if tally.failed else tally.sha256
+        entry = Entry(stat.size, stat.mtime_ns, self.key, tuple(outputs), sha, tally.failed)
         self.manifest.entries[tally.job.source] = entry
         self.dirty = True
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from cleaner.batch.inputs import Job
 from cleaner.batch.work import Outcome, attempt, crashed, finish, memory_reason, one_line
 from cleaner.config import Options
+from cleaner.manifest import sha256_file
 
 if TYPE_CHECKING:
     from cleaner.pipeline import CleanResult
@@ -63,7 +64,11 @@ def scan_archive(job: Job, *, max_bytes: int) -> Scan | str:
     from cleaner.warc.scan import scan
 
     try:
-        return scan(job.path, max_bytes=max_bytes)
+        found = scan(job.path, max_bytes=max_bytes)
+        # Hashed (from the page cache, the scan just read it) so that an archive touched but
+        # not changed stays up to date, as a file does.
+        found.sha256 = sha256_file(job.path)
+        return found
     except OSError as exc:
         return f"cannot read: {exc.strerror or exc}"
     except MemoryError:

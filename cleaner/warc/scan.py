@@ -29,12 +29,13 @@ class Page(NamedTuple):
 
 @dataclass(slots=True)
 class Scan:
-    """One archive's pages in order, its other records counted by reason, and the records
-    that failed (offset, reason)."""
+    """One archive's pages in order, its other records counted by reason, the records that
+    failed (offset, reason), and the archive's sha256 when the caller records it."""
 
     pages: list[Page] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    sha256: str | None = None
 
     @property
     def sequential(self) -> bool:

@@ -60,3 +60,11 @@ def test_a_page_on_stdin_is_still_one_document() -> None:
     page = b"<html><body><p>" + b"A line of text. " * 20 + b"</p>"
     code, out, _err = invoke("clean", "-", stdin=page)
     assert code == 0 and out.startswith("A line of text.")
+
+
+def test_explain_refuses_an_archive_rather_than_explain_its_headers(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc.gz"
+    write_warc(path, fixture_recs())
+    code, out, err = invoke("explain", str(path))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"cleaner: error: {path}: a WARC archive holds many pages")
