@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, cast
+from typing import Any, BinaryIO, NamedTuple, Protocol, cast
 
 from cleaner.warc.http import GZIP_MAGIC, HttpError, parse_response
 
@@ -156,15 +156,51 @@ def records(
             return
         at: int | None = start
         while at is not None:
-            broken = yield from _run(handle, at, max_bytes, bodies)
-            at = None if broken is None else next_record(handle, broken + 1)
+            stop = yield from _run(handle, at, max_bytes, bodies)
+            at = None if stop is None else (yield from _resume(handle, stop))
+
+
+def _resume(handle: BinaryIO, stop: Stop) -> Generator[Record, None, int | None]:
+    """Where reading goes on after ``stop``. After a good record the reader could not go
+    past, the next record is searched from that record's end: when it is not right there,
+    what lies between (a member whose start is damaged) is one error, never a silent loss."""
+    if stop.reason is None:
+        return next_record(handle, stop.offset + 1)
+    end = member_end(handle, stop.offset)
+    found = next_record(handle, end)
+    if found != end:
+        yield Record(end, "unknown", error=f"unreadable record at offset {end}: {stop.reason}")
+    return found
+
+
+def member_end(handle: BinaryIO, at: int) -> int:
+    """Where the gzip member at ``at`` ends (``at + 1`` when none starts there)."""
+    handle.seek(at)
+    inflate = zlib.decompressobj(GZIP_WBITS)
+    read = 0
+    try:
+        while not inflate.eof and (chunk := handle.read(SCAN_BYTES)):
+            read += len(chunk)
+            inflate.decompress(chunk, SCAN_BYTES)
+            while inflate.unconsumed_tail and not inflate.eof:
+                inflate.decompress(inflate.unconsumed_tail, SCAN_BYTES)
+    except zlib.error:
+        return at + 1
+    return at + read - len(inflate.unused_data) if inflate.eof else at + 1
+
+
+class Stop(NamedTuple):
+    """Where the reader stopped before the end: at a record whose framing may be wrong
+    (``reason`` None), or after a good record, at data it could not read (``reason``)."""
+
+    offset: int
+    reason: str | None = None
 
 
 def _run(
     handle: BinaryIO, start: int, max_bytes: int, bodies: bool
-) -> Generator[Record, None, int | None]:
-    """The records from ``start`` until the end or one that breaks the framing: returns that
-    one's offset (None: the end was reached)."""
+) -> Generator[Record, None, Stop | None]:
+    """The records from ``start`` until the end (None) or a :class:`Stop`."""
     handle.seek(start)
     return (yield from framed(handle, start, max_bytes=max_bytes, bodies=bodies))
 
@@ -179,10 +215,10 @@ class Readable(Protocol):
 
 def framed(
     handle: Readable, start: int, *, max_bytes: int, bodies: bool = True, resync: bool = True
-) -> Generator[Record, None, int | None]:
+) -> Generator[Record, None, Stop | None]:
     """The records FastWARC frames from where ``handle`` is (byte ``start`` of the archive)
-    until the end or, with ``resync``, one that may break the framing, whose offset it
-    returns to search for the next record from (None: the end)."""
+    until the end (None), or until it stops (:class:`Stop`: with ``resync``, also at a record
+    that may break the framing), to search for the next record from there."""
     from fastwarc import ArchiveIterator  # the warc extra: imported only for an archive
 
     # Its stub asks for a whole file object; FastWARC only reads and tells on a stream.
@@ -195,12 +231,12 @@ def framed(
             last = max(found.offset, start)
             yield found
             if resync and found.error is not None and found.error.startswith(FRAMING_ERRORS):
-                return last
+                return Stop(last)
     except OSError as exc:
-        if last is not None:  # a later record is bad: the next run starts at it, and says so
-            return last
+        if last is not None:  # what follows a good record is bad: the caller looks there
+            return Stop(last, str(exc))
         yield Record(start, "unknown", error=f"unreadable record at offset {start}: {exc}")
-        return start
+        return Stop(start)
     return None
 
 

@@ -61,8 +61,12 @@ def is_archive(head: bytes) -> bool:
 
 
 def stream_records(stream: Readable, *, max_bytes: int) -> Iterator[Record]:
-    """Every record of the stream, in order, as FastWARC frames them."""
-    yield from framed(stream, 0, max_bytes=max_bytes, resync=False)
+    """Every record of the stream, in order, as FastWARC frames them; data it cannot read
+    ends the stream, with an error that says so."""
+    stop = yield from framed(stream, 0, max_bytes=max_bytes, resync=False)
+    if stop is not None and stop.reason is not None:
+        where = f"unreadable data after the record at offset {stop.offset} ({stop.reason})"
+        yield Record(stop.offset, "unknown", error=f"{where}: the rest of the stream was not read")
 
 
 def clean_stream(stream: Readable, *, options: Options) -> Iterator[Item]:

@@ -207,3 +207,20 @@ def test_a_corrupt_member_costs_its_record_alone(tmp_path: Path) -> None:
     found = _read(path)
     assert [r.body for r in found if r.uri in ("http://x.org/2", "http://x.org/3")] == [PAGE] * 2
     assert any(r.error for r in found) and found[0].body == PAGE
+
+
+def test_a_member_damaged_at_its_start_is_an_error_not_a_silent_gap(tmp_path: Path) -> None:
+    """Its first bytes do not inflate, so the search for the next record skips it: the
+    reader says what lies between the record before it and the one after."""
+    path = tmp_path / "damaged.warc.gz"
+    offsets = write_warc(path, [Rec("response", f"http://x.org/{k}", http()) for k in range(3)])
+    data = bytearray(path.read_bytes())
+    for at in range(offsets[1] + 20, offsets[1] + 60):
+        data[at] ^= 0x55
+    path.write_bytes(bytes(data))
+    found = _read(path)
+    pages = [(r.offset, r.uri) for r in found if r.body]
+    assert pages == [(offsets[0], "http://x.org/0"), (offsets[2], "http://x.org/2")]
+    [error] = [r for r in found if r.error]
+    assert error.offset == offsets[1]
+    assert error.error and error.error.startswith(f"unreadable record at offset {offsets[1]}: ")

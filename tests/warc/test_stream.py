@@ -68,3 +68,15 @@ def test_explain_refuses_an_archive_rather_than_explain_its_headers(tmp_path: Pa
     code, out, err = invoke("explain", str(path))
     assert (code, out) == (2, "")
     assert err.startswith(f"cleaner: error: {path}: a WARC archive holds many pages")
+
+
+def test_data_a_stream_cannot_read_ends_it_with_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.warc.gz"
+    offsets = write_warc(path, fixture_recs()[:5])
+    data = bytearray(path.read_bytes())
+    for at in range(offsets[3] + 20, offsets[3] + 60):
+        data[at] ^= 0x55
+    code, out, err = invoke("clean", "-", stdin=bytes(data))
+    assert code == 1 and len(out.splitlines()) == 1
+    assert err.startswith("cleaner: error: <stdin>: unreadable data after the record at offset")
+    assert err.rstrip().endswith("the rest of the stream was not read")
