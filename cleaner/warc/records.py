@@ -11,6 +11,7 @@ record over the size cap is skipped unread.
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
@@ -23,6 +24,7 @@ from cleaner.warc.http import GZIP_MAGIC, HttpError, parse_response
 DOCUMENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 TAKEN = ("response", "resource")
 HEADER_SLACK = 64 * 1024  # a response's HTTP headers, on top of the body's size cap
+GAP_SLACK = 16  # blank lines a writer may leave between uncompressed records
 RECORD_MAGIC = b"WARC/"
 GZIP_WBITS = 16 + zlib.MAX_WBITS
 NOT_WARC = "not a WARC file (no WARC/1.x record"
@@ -49,6 +51,7 @@ class Record:
     content_type: str | None = None  # the media type, lower case (None: not given)
     skip: str | None = None
     error: str | None = None
+    length: int = 0  # the Content-Length the record claims
 
     @property
     def page(self) -> bool:
@@ -73,6 +76,7 @@ def _base(record: Any) -> Record:
         uri=_header(record, "WARC-Target-URI").strip("<>"),
         record_id=_header(record, "WARC-Record-ID"),
         date=_header(record, "WARC-Date"),
+        length=int(record.content_length),
     )
 
 
@@ -151,13 +155,49 @@ def records(
     one broken record costs itself, never the rest of the archive."""
     with open(path, "rb") as handle:
         handle.seek(start)
-        if not _starts_a_record(handle):
+        at = start if _starts_a_record(handle) else next_record(handle, start + 1)
+        if at is None:
             yield Record(start, "unknown", error=f"{NOT_WARC} at offset {start})")
             return
-        at: int | None = start
-        while at is not None:
-            stop = yield from _run(handle, at, max_bytes, bodies)
-            at = None if stop is None else (yield from _resume(handle, stop))
+        if at != start:  # the first record is damaged, not the archive
+            yield Record(start, "unknown", error=f"unreadable record at offset {start}")
+        handle.seek(at)
+        plain = not handle.read(len(GZIP_MAGIC)).startswith(GZIP_MAGIC)
+        with open(path, "rb") as probe:
+            while at is not None:
+                run = _run(handle, at, max_bytes, bodies)
+                stop = yield from (_gaps(run, probe, at) if plain else run)
+                at = None if stop is None else (yield from _resume(handle, stop))
+
+
+def _gaps(
+    run: Generator[Record, None, Stop | None], probe: BinaryIO, start: int
+) -> Generator[Record, None, Stop | None]:
+    """The records of an uncompressed archive, with an error where FastWARC skipped bytes
+    between two of them (it passes over a record whose header it cannot parse, silently)."""
+    end = start
+    while True:
+        try:
+            record = next(run)
+        except StopIteration as stop:
+            ended: Stop | None = stop.value
+            if ended is None and probe.seek(0, os.SEEK_END) > end + GAP_SLACK:
+                yield Record(end, "unknown", error=f"unreadable record at offset {end}")
+            return ended
+        if record.offset > end + GAP_SLACK:
+            yield Record(end, "unknown", error=f"unreadable record at offset {end}")
+        yield record
+        end = max(end, _record_end(probe, record))
+
+
+def _record_end(probe: BinaryIO, record: Record) -> int:
+    """Where an uncompressed record ends: its header, its block and the blank line after."""
+    for size in (PEEK_BYTES, HEADER_SLACK):  # WARC headers are short; a long one is read again
+        probe.seek(record.offset)
+        cut = probe.read(size).find(b"\r\n\r\n")
+        if cut >= 0:
+            return record.offset + cut + 4 + record.length + 4
+    return record.offset
 
 
 def _resume(handle: BinaryIO, stop: Stop) -> Generator[Record, None, int | None]:

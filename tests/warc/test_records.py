@@ -224,3 +224,33 @@ def test_a_member_damaged_at_its_start_is_an_error_not_a_silent_gap(tmp_path: Pa
     [error] = [r for r in found if r.error]
     assert error.offset == offsets[1]
     assert error.error and error.error.startswith(f"unreadable record at offset {offsets[1]}: ")
+
+
+@pytest.mark.parametrize("victim", [0, 2, 4], ids=["first", "middle", "last"])
+def test_an_uncompressed_record_whose_header_is_damaged_is_an_error(
+    tmp_path: Path, victim: int
+) -> None:
+    """FastWARC passes over a record whose header it cannot parse, silently: the bytes it
+    skipped between two records (or after the last) are reported."""
+    path = tmp_path / "damaged.warc"
+    offsets = write_warc(
+        path, [Rec("response", f"http://x.org/{k}", http()) for k in range(5)], packed=False
+    )
+    data = bytearray(path.read_bytes())
+    data[offsets[victim] + 8 : offsets[victim] + 20] = b"\x00" * 12  # inside "WARC-Type: ..."
+    path.write_bytes(bytes(data))
+    found = _read(path)
+    assert [r.uri for r in found if r.body] == [
+        f"http://x.org/{k}" for k in range(5) if k != victim
+    ]
+    [error] = [r for r in found if r.error]
+    assert (
+        error.offset == offsets[victim]
+        and error.error == f"unreadable record at offset {offsets[victim]}"
+    )
+
+
+def test_an_intact_uncompressed_archive_has_no_gaps(tmp_path: Path) -> None:
+    path = tmp_path / "fine.warc"
+    write_warc(path, [Rec("response", f"http://x.org/{k}", http()) for k in range(5)], packed=False)
+    assert not [r for r in _read(path) if r.error]
