@@ -4,10 +4,13 @@ broken archive or record fails (one error, the other records read)."""
 from __future__ import annotations
 
 import gzip
+import tempfile
 import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.warc.records import Record, records
 from tests.warc.common import PAGE, Rec, http, write_warc
@@ -254,3 +257,27 @@ def test_an_intact_uncompressed_archive_has_no_gaps(tmp_path: Path) -> None:
     path = tmp_path / "fine.warc"
     write_warc(path, [Rec("response", f"http://x.org/{k}", http()) for k in range(5)], packed=False)
     assert not [r for r in _read(path) if r.error]
+
+
+@settings(max_examples=80, derandomize=True, deadline=None)
+@given(
+    packed=st.booleans(),
+    victim=st.integers(0, 5),
+    where=st.floats(0, 1, exclude_max=True),
+    flips=st.binary(min_size=1, max_size=30).filter(lambda b: all(b)),
+)
+def test_no_record_is_lost_without_an_error(
+    packed: bool, victim: int, where: float, flips: bytes
+) -> None:
+    """Whatever bytes of one record are damaged, each of the six is read or an error is."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.warc"
+        recs = [Rec("response", f"http://x.org/{k}", http()) for k in range(6)]
+        offsets = [*write_warc(path, recs, packed=packed), path.stat().st_size]
+        data = bytearray(path.read_bytes())
+        at = offsets[victim] + int(where * (offsets[victim + 1] - offsets[victim]))
+        for k, flip in enumerate(flips[: offsets[victim + 1] - at]):
+            data[at + k] ^= flip
+        path.write_bytes(bytes(data))
+        found = _read(path)
+    assert len([r for r in found if not r.error]) == 6 or any(r.error for r in found)
