@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from cleaner.batch import REPORT_NAME
 from cleaner.write import TEMP_PREFIX
 from tests.conftest import ARTICLE
@@ -26,8 +28,12 @@ RUNNER = (
 )
 
 
-def _inputs(root: Path) -> None:
+def _inputs(root: Path, *, archive: bool = False) -> None:
     root.mkdir()
+    if archive:  # 14 pages, scanned then cleaned page by page: kills land inside it too
+        from tests.warc.common import fixture_recs, write_warc
+
+        write_warc(root / "crawl.warc.gz", fixture_recs())
     for i in range(24):
         sub = root / f"d{i % 3}"
         sub.mkdir(exist_ok=True)
@@ -48,9 +54,12 @@ def _result(out: Path) -> dict[str, bytes]:
     return {k: v for k, v in _snapshot(out).items() if k != REPORT_NAME}
 
 
-def test_killed_runs_resume_to_the_same_bytes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("archive", [False, True], ids=["files", "with-an-archive"])
+def test_killed_runs_resume_to_the_same_bytes(tmp_path: Path, archive: bool) -> None:
+    if archive:
+        pytest.importorskip("fastwarc")
     src, ref, out = tmp_path / "src", tmp_path / "ref", tmp_path / "out"
-    _inputs(src)
+    _inputs(src, archive=archive)
     inputs = _snapshot(src)
     started = time.monotonic()
     assert _clean(src, ref).wait(timeout=300) == 0

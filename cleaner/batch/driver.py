@@ -554,7 +554,8 @@ def prepare_work(start: Start, stale: list[tuple[Job, Stat]], engine: Engine, ho
     if hooks.phase and any(is_warc(job.path.name) for job in jobs):
         hooks.phase("reading the WARC archives' records")
     scans = scan_all(jobs, max_bytes=start.options.max_bytes, engine=engine)
-    context = Context(_taken(start.plan), start.inodes, start.recorder.fail)
+    taken = _taken(start.plan) if scans else {}  # only pages need them
+    context = Context(taken, start.inodes, start.recorder.fail)
     work = expand(stale, context, scans)
     start.report.records_skipped.update(work.skipped)
     for tally in work.done:
