@@ -47,7 +47,7 @@ from bench import warc_readers
 from bench.corpora import data_dir
 from bench.speed.inputs import spread
 from bench.speed.report import Part, ratio
-from bench.speed.runner import MEASURE_WRAPPER, child_env, cleaner_cli, rotated
+from bench.speed.runner import MEASURE_WRAPPER, REPO, child_env, cleaner_cli, rotated
 
 ARCHIVE = "pages.warc.gz"
 ARCHIVE_FOLDER = "pages"  # where its outputs go: OUT/<archive name without .warc.gz>
@@ -334,6 +334,7 @@ def warc_part(scratch: Path, quick: bool, rounds: int) -> Part:
     docs = len(layout.stems)
     results: dict[str, Any] = {
         "docs": docs,
+        "cleaner_at": code_version(),
         "archive_records": layout.records,
         "archive_mb": layout.archive.stat().st_size / 2**20,
         "commands": {k: " ".join([*c[:2], "SRC", *c[3:]]) for k, (c, _) in systems.items()},
@@ -345,6 +346,7 @@ def warc_part(scratch: Path, quick: bool, rounds: int) -> Part:
     warc_texts = cli_texts(layout, warc_out) if reason is None else api_texts(layout)
     results["texts"] = compare(layout, files_out, warc_texts)
     results["ratios"] = warc_ratios(results["systems"])
+    results["paired_ratios"] = paired(runs) if reason is None else None
     warc = results["systems"].get("warc")
     results["warc_records_per_s_wall"] = layout.records / warc["median_wall"] if warc else None
     results["readers"] = readers(layout, scratch, rounds)
@@ -354,6 +356,17 @@ def warc_part(scratch: Path, quick: bool, rounds: int) -> Part:
 RSS_KEYS = ("largest_process_rss_mb", "tree_rss_mb")
 
 
+def code_version() -> str:
+    """The commit measured, and ``+ changes`` when ``cleaner/`` differs from it (the code
+    may be edited while a bench runs; a run is only of a commit when it says so)."""
+    git = ["git", "-C", str(REPO)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "cleaner"], capture_output=True, text=True
+    )
+    return head.stdout.strip() + (" + changes in cleaner/" if dirty.stdout.strip() else "")
+
+
 def warc_ratios(systems: dict[str, Any]) -> dict[str, float] | None:
     """WARC over files, of the medians: wall, CPU, docs/s, peak RSS."""
     if "warc" not in systems:
@@ -361,6 +374,16 @@ def warc_ratios(systems: dict[str, Any]) -> dict[str, float] | None:
     w, f = systems["warc"], systems["files"]
     keys = ("median_wall", "median_cpu", "docs_per_s_wall", "docs_per_s_cpu", *RSS_KEYS)
     return {key: ratio(w[key], f[key]) for key in keys}
+
+
+def paired(runs: Runs) -> dict[str, list[float]]:
+    """WARC over files per round, for wall and CPU: the two ran back to back, so a burst of
+    load that a median of each hides shows here as one round's outlier."""
+    pairs = list(zip(runs["warc"], runs["files"], strict=True))
+    return {
+        "wall": [ratio(w.wall, f.wall) for w, f in pairs],
+        "cpu": [ratio(w.cpu, f.cpu) for w, f in pairs],
+    }
 
 
 # --- tables ------------------------------------------------------------------------------------
@@ -399,6 +422,8 @@ def runs_table(results: dict[str, Any], rounds: int) -> str:
     if results["warc_records_per_s_wall"] is not None:
         every = f"{results['archive_records']:,} records, pages and others"
         lines.append(f"\nWARC records/s (wall): {results['warc_records_per_s_wall']:.1f} ({every})")
+    if results["paired_ratios"] is not None:
+        lines.append(paired_line(results["paired_ratios"]))
     if not results["cli_reads_warc"]:
         why = results["cli_not_read_reason"]
         lines.append(f"\n**The command line could not read the archive**: {why}")
@@ -423,3 +448,11 @@ def texts_line(results: dict[str, Any]) -> str:
         f" {total:,} identical, {t['differing']:,} differing, {t['missing']:,} missing"
         + (f" (first: {', '.join(t['not_identical'][:5])})" if t["not_identical"] else "")
     )
+
+
+def paired_line(pairs: dict[str, list[float]]) -> str:
+    def show(values: list[float]) -> str:
+        runs = ", ".join(f"{v:.2f}" for v in values)
+        return f"{runs} (median {statistics.median(values):.2f})"
+
+    return f"WARC / files per round: wall {show(pairs['wall'])}; CPU {show(pairs['cpu'])}"
