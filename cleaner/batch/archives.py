@@ -31,6 +31,7 @@ from cleaner.write import output_paths
 INSTALL_HINT = "pip install 'cleaner-news[warc]'"
 NO_EXTRA = f"reading a WARC archive needs the warc extra, not installed: {INSTALL_HINT}"
 
+SCAN_BYTES_PER_LIMIT = 16 * 1024 * 1024
 Unit = Job | PageJob | WholeJob
 Fail = Callable[[str, str], None]
 
@@ -79,8 +80,9 @@ class Work:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What naming pages needs: the file inputs' output stems (case-folded, to their
-    sources), the inodes of this run's inputs, and where failures go."""
+    """What naming pages needs: the output stems already taken (relative, case-folded, to
+    who holds them: file inputs, pages of archives up to date, and each page named so far),
+    the inodes of this run's inputs, and where failures go."""
 
     taken: dict[str, str]
     inodes: set[tuple[int, int]]
@@ -100,7 +102,9 @@ def expand(stale: list[tuple[Job, Stat]], context: Context, scans: dict[str, Sca
     return work
 
 
-def scan_all(jobs: list[Job], *, max_bytes: int, engine: Engine) -> dict[str, Scan | str]:
+def scan_all(
+    jobs: list[Job], *, max_bytes: int, engine: Engine, timeout: float | None
+) -> dict[str, Scan | str]:
     """Each archive's scan (or why it has none), by source, in one pass of the engine."""
     archives = [job for job in jobs if is_warc(job.path.name)]
     if not archives:
@@ -108,9 +112,26 @@ def scan_all(jobs: list[Job], *, max_bytes: int, engine: Engine) -> dict[str, Sc
     if not available():
         return dict.fromkeys((job.source for job in archives), NO_EXTRA)
     scan = functools.partial(scan_archive, max_bytes=max_bytes)
-    # No time limit: a scan's time grows with the archive, and FastWARC only frames records.
-    found = engine.map(scan, archives, timeout=None, on_timeout=scan_lost, on_crash=scan_lost)
+    limit = _scan_limit(archives, timeout)
+    found = engine.map(scan, archives, timeout=limit, on_timeout=scan_lost, on_crash=scan_lost)
     return {job.source: scanned for job, scanned in zip(archives, found, strict=True)}
+
+
+def _scan_limit(archives: list[Job], timeout: float | None) -> float | None:
+    """The per-document limit for each SCAN_BYTES_PER_LIMIT of the largest archive: a scan
+    reads far faster than that (about 100 MB/s here), but one that hangs (a file on a dead
+    mount) must not hold the batch."""
+    if timeout is None:
+        return None
+    largest = max(_size(job.path) for job in archives)
+    return timeout * max(1.0, largest / SCAN_BYTES_PER_LIMIT)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _add_archive(work: Work, tally: Tally, found: Scan | str, context: Context) -> None:
@@ -151,10 +172,11 @@ def _pages(tally: Tally, found: Scan, context: Context) -> list[PageJob]:
         relative = _folder(job) / stems.claim(page.uri, page.record_id)
         stem = job.root / relative if job.root is not None else relative
         made = PageJob(job.path, job.source, portable(relative.as_posix()), page.offset,
-                       page.uri, stem, job.root)  # fmt: skip
+                       page.uri, page.record_id, stem, job.root)  # fmt: skip
         clash = _clash(made, relative, context)
         if clash is None:
             kept.append(made)
+            context.taken[relative.as_posix().casefold()] = f"page {made.source} of {job.source}"
         else:
             context.fail(job.source, made.failed(clash).error or clash)
             tally.failed = True
@@ -164,7 +186,7 @@ def _pages(tally: Tally, found: Scan, context: Context) -> list[PageJob]:
 def _clash(page: PageJob, relative: Path, context: Context) -> str | None:
     other = context.taken.get(relative.as_posix().casefold())
     if other is not None:
-        return f"its output name {page.source} collides with the input {other}"
+        return f"its output name {page.source} collides with {other}"
     for path in output_paths(page.stem):
         if inode(path) in context.inodes:
             return f"its output {portable(str(path))} is an input of this run: not replacing it"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -197,8 +197,9 @@ class Recorder:
             gone = [name for name in old.outputs if name not in new]
             if tally.failed:
                 outputs.extend(gone)
-            for name in () if tally.failed else gone:
-                remove_output(self.out, real_name(name))
+            else:
+                for name in gone:
+                    remove_output(self.out, real_name(name))
         stat = tally.stat
         sha = None if tally.failed else tally.sha256
         entry = Entry(stat.size, stat.mtime_ns, self.key, tuple(outputs), sha, tally.failed)
@@ -547,14 +548,26 @@ def _drive(
     return report
 
 
-def prepare_work(start: Start, stale: list[tuple[Job, Stat]], engine: Engine, hooks: Hooks) -> Work:
+def prepare_work(
+    start: Start,
+    stale: list[tuple[Job, Stat]],
+    engine: Engine,
+    *,
+    timeout: float | None,
+    held: dict[str, Entry],
+) -> Work:
     """The stale inputs as units of work: each archive scanned and its pages named (see
-    :mod:`cleaner.batch.archives`); the progress total is the number of documents."""
+    :mod:`cleaner.batch.archives`), never over a file's output or the pages of an archive
+    that is up to date (``held``: the entries of this run's inputs); the progress total is
+    the number of documents."""
+    hooks = start.recorder.hooks
     jobs = [job for job, _stat in stale]
     if hooks.phase and any(is_warc(job.path.name) for job in jobs):
         hooks.phase("reading the WARC archives' records")
-    scans = scan_all(jobs, max_bytes=start.options.max_bytes, engine=engine)
-    taken = _taken(start.plan) if scans else {}  # only pages need them
+    scans = scan_all(
+        jobs, max_bytes=start.options.max_bytes, engine=engine, timeout=timeout
+    )
+    taken = _taken(start.plan, held, set(scans)) if scans else {}
     context = Context(taken, start.inodes, start.recorder.fail)
     work = expand(stale, context, scans)
     start.report.records_skipped.update(work.skipped)
@@ -565,14 +578,27 @@ def prepare_work(start: Start, stale: list[tuple[Job, Stat]], engine: Engine, ho
     return work
 
 
-def _taken(the_plan: Plan) -> dict[str, str]:
-    """The files' output stems (relative, case-folded), to their sources: no page of an
-    archive may write over one."""
+def _taken(the_plan: Plan, held: dict[str, Entry], stale: set[str]) -> dict[str, str]:
+    """The output stems (relative, case-folded) pages must not take, to who holds them: the
+    file inputs', and those of the pages of archives that are up to date."""
     taken = {}
     for job in the_plan.jobs:
-        if job.root is not None and not is_warc(job.path.name):
-            taken[job.stem.relative_to(job.root).as_posix().casefold()] = job.source
+        if not is_warc(job.path.name):
+            if job.root is not None:
+                stem = job.stem.relative_to(job.root).as_posix()
+                taken[stem.casefold()] = f"the input {job.source}"
+        elif job.source not in stale and job.source in held:
+            for stem in _page_stems(held[job.source]):
+                taken[stem.casefold()] = f"a page of {job.source}"
     return taken
+
+
+def _page_stems(entry: Entry) -> Iterator[str]:
+    """An archive's pages as its entry lists them: outputs (``a.txt``, ``a.json``), or in a
+    JSONL run the pages' sources."""
+    for name in entry.outputs:
+        if not name.endswith(".json"):
+            yield real_name(name.removesuffix(".txt"))
 
 
 def _clean_stale(
@@ -586,7 +612,8 @@ def _clean_stale(
     raises :class:`OutputError`, Ctrl-C :class:`Interrupted` (the caller flushes what is
     recorded)."""
     recorder = start.recorder
-    work = prepare_work(start, stale, engine, recorder.hooks)
+    held = recorder.manifest.entries
+    work = prepare_work(start, stale, engine, timeout=how.timeout, held=held)
     outcomes = clean_all(work.units, start.options, engine=engine, timeout=how.timeout, write=True)
     fatal: Outcome | None = None
     done = 0

@@ -217,7 +217,6 @@ def _crashed(job: Job | PageJob, code: int | None) -> Outcome:
     return page_crashed(job, code) if isinstance(job, PageJob) else crashed(job, code)
 
 
-
 def close_outcomes(outcomes: Iterator[object]) -> None:
     """Close a map's results early: the work still pending stops (its workers are killed)."""
     close = getattr(outcomes, "close", None)

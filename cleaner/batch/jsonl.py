@@ -257,8 +257,9 @@ def _write(
     was written; the manifest gets an entry per input (an archive's lists its pages)."""
     recorder = start.recorder
     recorder.manifest, recorder.key, recorder.stream = manifest, manifest.key, True
-    work = prepare_work(start, [(job, stat) for job, stat, kept in items if kept is None],
-                        engine, recorder.hooks)  # fmt: skip
+    stale = [(job, stat) for job, stat, kept in items if kept is None]
+    held = {job.source: kept for job, _stat, kept in items if kept is not None}
+    work = prepare_work(start, stale, engine, timeout=how.timeout, held=held)
     outcomes = clean_all(work.units, start.options, engine=engine, timeout=how.timeout, write=False)
     owners, counts = iter(work.owners), _counts(work)
     digest = hashlib.sha256()

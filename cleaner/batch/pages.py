@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cleaner.batch.inputs import Job
+from cleaner.batch.inputs import Job, display
 from cleaner.batch.work import Outcome, attempt, crashed, finish, memory_reason, one_line
 from cleaner.config import Options
 from cleaner.manifest import sha256_file
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from cleaner.warc.scan import Scan
 
 URI_SHOWN_CHARS = 80  # of a page's URI in its error line
+CHANGED = "the archive changed since it was scanned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class PageJob:
     source: str  # the page's: its output stem under OUT, as metadata "source"
     offset: int
     uri: str
+    record_id: str
     stem: Path
     root: Path | None = None
 
@@ -45,7 +47,8 @@ class PageJob:
 
     def failed(self, reason: str) -> Outcome:
         """The outcome of this page failing: one line naming the archive, offset and URI."""
-        uri = self.uri if len(self.uri) <= URI_SHOWN_CHARS else self.uri[:URI_SHOWN_CHARS] + "..."
+        shown = display(self.uri)  # one line, whatever the header held
+        uri = shown if len(shown) <= URI_SHOWN_CHARS else shown[:URI_SHOWN_CHARS] + "..."
         where = f"record at offset {self.offset}" + (f" ({uri})" if uri else "")
         return Outcome(self.owner, "failed", f"{where}: {reason}")
 
@@ -97,8 +100,10 @@ def _record_at(page: PageJob, max_bytes: int) -> Record:
 def _cleaned(page: PageJob, record: Record, options: Options) -> CleanResult | str:
     from cleaner.warc.archive import clean_record
 
-    if record.body is None or record.uri != page.uri:
-        return record.error or record.skip or "the archive changed since it was scanned"
+    if (record.record_id, record.uri) != (page.record_id, page.uri):
+        return CHANGED
+    if record.body is None:
+        return record.error or record.skip or CHANGED
     return clean_record(record, stem=page.source, archive=page.owner, options=options)
 
 
@@ -127,20 +132,22 @@ def process_page(
 def process_whole(
     whole: WholeJob, options: Options, *, write: bool = True, durable: bool = True
 ) -> list[Outcome]:
-    """Every page of an archive gzipped whole, read in one pass, in order."""
+    """Every page of an archive gzipped whole, read in one pass, in order. A record is its
+    page's when its id and URI are the page's (a page named apart, or a second record with
+    an id seen before, is not taken for the next one)."""
     from cleaner.warc.records import records
 
-    todo = iter(whole.pages)
+    todo = list(reversed(whole.pages))
     outcomes = []
     try:
         for record in records(whole.archive, max_bytes=options.max_bytes):
-            page = next(todo, None) if record.page else None
-            if page is not None:
+            if todo and (record.record_id, record.uri) == (todo[-1].record_id, todo[-1].uri):
+                page = todo.pop()
                 result = attempt(lambda: _cleaned(page, record, options))  # noqa: B023
                 outcomes.append(_outcome(page, result, write=write, durable=durable))
     except OSError as exc:
-        return outcomes + [p.failed(f"cannot read: {exc.strerror or exc}") for p in todo]
-    return outcomes + [p.failed("the archive changed since it was scanned") for p in todo]
+        return outcomes + [p.failed(f"cannot read: {exc.strerror or exc}") for p in reversed(todo)]
+    return outcomes + [p.failed(CHANGED) for p in reversed(todo)]
 
 
 def page_timed_out(page: PageJob, limit: float) -> Outcome:

@@ -18,7 +18,15 @@ from cleaner.config import Options
 from cleaner.pipeline import clean
 from cleaner.read import read
 from tests.test_cli import invoke
-from tests.warc.common import FIXTURE_HOST, Rec, fixture_pages, fixture_recs, http, write_warc
+from tests.warc.common import (
+    FIXTURE_HOST,
+    Rec,
+    fixture_pages,
+    fixture_recs,
+    http,
+    record_bytes,
+    write_warc,
+)
 
 pytest.importorskip("fastwarc")
 
@@ -242,3 +250,37 @@ def test_shards_split_by_archive_and_together_equal_one_run(tmp_path: Path) -> N
         assert invoke("clean", str(src), "--out", str(shards), "--shard", index)[0] == 0
     texts = _texts(shards)
     assert texts == _texts(one) and len(texts) == PAGES + 1 + 3
+
+
+def test_two_archives_never_write_the_same_page(tmp_path: Path) -> None:
+    """crawl/x.warc.gz's https://example.com/b/c and crawl/x/example.com.warc.gz's https://b/c
+    both map to crawl/x/example.com/b/c: the first in order keeps it, the other fails, and an
+    archive up to date keeps its pages against one cleaned later."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    (src / "crawl" / "x").mkdir(parents=True)
+    write_warc(src / "crawl/x.warc.gz", [Rec("response", "https://example.com/b/c", http())])
+    inner = src / "crawl/x/example.com.warc.gz"
+    write_warc(inner, [Rec("response", "https://b/c", http())])
+    code, _out, err = invoke("clean", str(src), "--out", str(out))
+    assert code == 1 and "1 cleaned" in err and "1 failed" in err
+    assert "collides with page crawl/x/example.com/b/c of crawl/x.warc.gz" in err
+    write_warc(
+        inner, [Rec("response", "https://b/c", http()), Rec("response", "https://b/d", http())]
+    )
+    code, _out, err = invoke("clean", str(src), "--out", str(out))
+    assert code == 1 and "collides with a page of crawl/x.warc.gz" in err
+    meta = json.loads((out / "crawl/x/example.com/b/c.json").read_text("utf-8"))
+    assert meta["warc"]["file"] == "crawl/x.warc.gz"
+
+
+def test_a_page_that_fails_in_an_archive_gzipped_whole_costs_itself(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    broken = http(b"not gzip at all", headers=("Content-Type: text/html", "Content-Encoding: br"))
+    recs = [Rec("response", f"{FIXTURE_HOST}/{name}", body, number=k) for k, (name, body) in
+            enumerate((("a", http()), ("bad", broken), ("c", http())))]  # fmt: skip
+    data = b"".join(record_bytes(rec) for rec in recs)
+    (src / "whole.warc.gz").write_bytes(gzip.compress(data, mtime=0))
+    code, _out, err = invoke("clean", str(src), "--out", str(out), "--jobs", "2")
+    assert code == 1 and "2 cleaned" in err and "1 failed" in err
+    assert f"({FIXTURE_HOST}/bad): " in err and "changed since it was scanned" not in err
