@@ -9,7 +9,7 @@ own. ``source`` is the record's output stem under the archive's folder
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,15 +43,24 @@ def clean_archive(
 ) -> Iterator[Item]:
     """Every record of the archive at ``path`` (``name``: its path as shown and mapped, the
     file name by default), in order."""
-    folder = archive_stem(name or path.name)
-    stems = Stems()
     opts = options or Options()
-    for record in records(path, max_bytes=opts.max_bytes):
+    found = records(path, max_bytes=opts.max_bytes)
+    folder = archive_stem(name or path.name) + "/"
+    return items(found, folder=folder, archive=name or path.name, options=opts)
+
+
+def items(
+    found: Iterable[Record], *, folder: str, archive: str, options: Options
+) -> Iterator[Item]:
+    """The records in order as items, each page cleaned and named ``folder`` + its stem
+    (:class:`~cleaner.warc.mapping.Stems`, in archive order)."""
+    stems = Stems()
+    for record in found:
         if record.body is None:
             yield Item(record, error=record.error)
             continue
-        stem = f"{folder}/{stems.claim(record.uri, record.record_id)}"
-        yield cleaned_item(record, stem, name or path.name, opts)
+        stem = folder + stems.claim(record.uri, record.record_id)
+        yield cleaned_item(record, stem, archive, options)
 
 
 def cleaned_item(record: Record, stem: str, archive: str, options: Options) -> Item:

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from cleaner.config import Options
-from cleaner.warc.archive import Item, cleaned_item
-from cleaner.warc.mapping import Stems
+from cleaner.warc.archive import Item, items
 from cleaner.warc.records import PEEK_BYTES, Readable, Record, framed, opens_a_record
 
 STREAM_NAME = "<stdin>"
@@ -73,10 +72,5 @@ def clean_stream(stream: Readable, *, options: Options) -> Iterator[Item]:
     """Every record of the archive on ``stream`` (its first bytes included), in order: its
     pages cleaned as :func:`cleaner.warc.archive.clean_archive` cleans them, named by their
     URIs alone (a stream has no file name)."""
-    stems = Stems()
-    for record in stream_records(stream, max_bytes=options.max_bytes):
-        if record.body is None:
-            yield Item(record, error=record.error)
-            continue
-        stem = stems.claim(record.uri, record.record_id)
-        yield cleaned_item(record, stem, STREAM_NAME, options)
+    found = stream_records(stream, max_bytes=options.max_bytes)
+    return items(found, folder="", archive=STREAM_NAME, options=options)
